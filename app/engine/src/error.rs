@@ -1,0 +1,75 @@
+//! Errors the engine reports. Each says what went wrong in words a user can act on, and names
+//! the vault, section, field or record it concerns.
+
+use std::path::PathBuf;
+
+/// Shorthand for results of engine calls.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in the engine.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no vault at {}; create one with `cardbase init`", .0.display())]
+    VaultMissing(PathBuf),
+    #[error("a vault already exists at {}", .0.display())]
+    VaultExists(PathBuf),
+    #[error("vault {} is in use by another Cardbase process; close it there first", .0.display())]
+    VaultInUse(PathBuf),
+    #[error("cannot open vault {}: wrong passphrase, or the file is not a Cardbase vault or is damaged", .0.display())]
+    WrongPassphraseOrDamaged(PathBuf),
+    #[error("{} is a plain (unencrypted) SQLite database, not a Cardbase vault", .0.display())]
+    PlainSqlite(PathBuf),
+    #[error("{} is empty, not a Cardbase vault", .0.display())]
+    EmptyFile(PathBuf),
+    #[error("{} is a directory, not a Cardbase vault", .0.display())]
+    IsDirectory(PathBuf),
+    #[error("{} is an encrypted database but not a Cardbase vault (no Cardbase tables)", .0.display())]
+    NotAVault(PathBuf),
+    #[error("vault {} was written by a newer Cardbase (format {found}, this build reads up to {supported})", .path.display())]
+    TooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("cannot open vault {} for writing: {reason}", .path.display())]
+    NotWritable { path: PathBuf, reason: String },
+    #[error("the passphrase must not be empty")]
+    EmptyPassphrase,
+    #[error("{}: {source}", .path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+
+    #[error("schema file {file}: {message}")]
+    SchemaFile { file: String, message: String },
+    #[error("no section {0:?}")]
+    NoSection(String),
+    #[error("no field {field:?} in section {section:?}")]
+    NoField { section: String, field: String },
+    #[error("{0}")]
+    Schema(String),
+
+    #[error("no record {0}")]
+    NoRecord(String),
+    #[error("field {field:?}: {message}")]
+    InvalidValue { field: String, message: String },
+    #[error("field {field:?} is required")]
+    Required { field: String },
+    #[error("field {field:?} must be unique: record {existing} already has {value:?}")]
+    NotUnique {
+        field: String,
+        value: String,
+        existing: i64,
+    },
+
+    #[error(transparent)]
+    Filter(#[from] crate::query::filter_expr::FilterParseError),
+    #[error("{0}")]
+    Query(String),
+
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+impl Error {
+    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Error::InvalidValue {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+}
