@@ -395,6 +395,13 @@ impl Vault {
         Ok(QueryResult { total, records })
     }
 
+    /// How many live records a section holds.
+    pub fn count(&self, section: &str) -> Result<usize> {
+        let s = self.schema.require_section(section)?;
+        let sql = format!("SELECT count(*) FROM {} WHERE deleted = 0", s.table());
+        Ok(self.conn.query_row(&sql, [], |r| r.get::<_, i64>(0))? as usize)
+    }
+
     /// Quick search across every live section; up to `limit` records per section.
     pub fn search_all(&self, q: &str, limit: usize) -> Result<Vec<(String, QueryResult)>> {
         let mut out = Vec::new();

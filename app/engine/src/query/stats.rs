@@ -129,7 +129,7 @@ impl Vault {
             Some(key) => {
                 let f = section.require_field(key)?;
                 if f.kind == FieldType::Tags {
-                    from.push_str(&format!(", json_each(t.{}) g", f.column()));
+                    from.push_str(&format!(" LEFT JOIN json_each(t.{}) g", f.column()));
                     ("g.value".to_string(), Some(f))
                 } else if f.kind.is_list() {
                     return Err(Error::Query(format!("cannot group by {key:?}: it holds a list")));
@@ -177,7 +177,7 @@ impl Vault {
             kinds.push((a.func, f.kind));
         }
         let group_clause = if group_field.is_some() {
-            " GROUP BY 1 ORDER BY 1 IS NULL, 1".to_string()
+            format!(" GROUP BY {group_sql} ORDER BY {group_sql} IS NULL, {group_sql}")
         } else {
             String::new()
         };

@@ -493,6 +493,13 @@ impl Vault {
         title_of(section, record)
     }
 
+    /// The title of the record `id`, or `#id` if it is gone.
+    pub fn record_title(&self, id: RecordId) -> String {
+        self.record(id)
+            .map(|r| self.title(&r))
+            .unwrap_or_else(|_| format!("#{id}"))
+    }
+
     /// Records whose relation fields point to `id` (an organization's contact persons), and
     /// the records `id` points to (a contact's organization).
     pub fn related(&self, id: RecordId) -> Result<(Vec<Related>, Vec<Related>)> {

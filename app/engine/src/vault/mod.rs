@@ -91,7 +91,8 @@ impl Vault {
             })?;
         lock_exclusive(&lock, path)?;
         let result = (|| {
-            let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+            let conn =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
             apply_key(&conn, passphrase)?;
             configure(&conn)?;
             let tx = conn.unchecked_transaction()?;
@@ -155,7 +156,8 @@ impl Vault {
             })?;
         lock_exclusive(&lock, path)?;
         let conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| Error::NotWritable {
+        // CREATE lets backups ATTACH a new file; the vault itself was checked to exist above.
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE).map_err(|e| Error::NotWritable {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;

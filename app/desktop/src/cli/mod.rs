@@ -1,0 +1,267 @@
+//! The `cardbase` command line: every engine operation, scriptable, with `--help` everywhere.
+
+mod output;
+mod passphrase;
+mod records;
+mod schema;
+
+use anyhow::{Context, Result, bail};
+use cardbase_engine::{Preset, Vault, schema::SchemaFile};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+
+/// Cardbase: your contacts, clients, tasks, notes, links and events in one encrypted file.
+///
+/// The passphrase comes from CARDBASE_PASSPHRASE, --passphrase-file, or a prompt.
+#[derive(Debug, Parser)]
+#[command(name = "cardbase", version, about, long_about = None)]
+pub struct Cli {
+    /// The vault file [default: default.cardbase in the user's data directory]
+    #[arg(long, global = true, env = "CARDBASE_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+
+    /// Read the passphrase from the first line of this file
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// How records and tables are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// Aligned columns for people
+    #[default]
+    Table,
+    /// One JSON object per line
+    Json,
+    /// Comma-separated values with a header row of field keys
+    Csv,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new vault
+    Init {
+        /// The schema preset to start from
+        #[arg(long, default_value = "personal", value_parser = ["personal", "client-base"])]
+        preset: String,
+        /// Start from a schema file instead of a preset
+        #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+        schema: Option<PathBuf>,
+    },
+    /// List the sections with their record counts
+    Sections,
+    /// List the fields of a section
+    Fields {
+        section: String,
+        /// Include hidden fields
+        #[arg(long)]
+        all: bool,
+    },
+    /// Edit the schema: sections and fields
+    #[command(subcommand)]
+    Schema(schema::SchemaCommand),
+    /// Add a record: cardbase add contacts --set first_name=Ada --set phones="mobile: +44 20 7946 0018"
+    Add {
+        section: String,
+        /// A field value as KEY=VALUE (repeatable); photos as photo=@file.jpg
+        #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Show a record with its related records
+    Get {
+        id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        /// Show secret fields instead of masking them
+        #[arg(long)]
+        show_secrets: bool,
+    },
+    /// Change fields of a record; an empty value clears a field
+    Edit {
+        id: String,
+        #[arg(long = "set", value_name = "KEY=VALUE", required = true)]
+        set: Vec<String>,
+    },
+    /// Move a record to the bin (restorable)
+    Delete { id: String },
+    /// Bring a deleted record back
+    Restore { id: String },
+    /// Show a record's history of changes
+    History { id: String },
+    /// List the records of a section
+    List(records::ListArgs),
+    /// Quick search across all sections
+    Search {
+        query: String,
+        /// Records per section at most
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Aggregates over a section, grouped by a field
+    Stats(records::StatsArgs),
+    /// Change the vault's passphrase (the new one from CARDBASE_NEW_PASSPHRASE,
+    /// --new-passphrase-file, or a prompt)
+    Passwd {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Write an encrypted copy of the vault
+    Backup {
+        /// Where to write it [default: backups/<vault>-<time>.cardbase beside the vault]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check the vault's encryption and integrity
+    Check,
+}
+
+/// The default vault: `default.cardbase` in the user's data directory (XDG on Linux).
+pub fn default_vault_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("org", "Cardbase", "cardbase")
+        .context("cannot find the user's home directory; give the vault with --vault")?;
+    Ok(dirs.data_dir().join("default.cardbase"))
+}
+
+struct Ctx {
+    path: PathBuf,
+    passphrase_file: Option<PathBuf>,
+}
+
+impl Ctx {
+    fn open(&self) -> Result<Vault> {
+        let pass = passphrase::existing(self.passphrase_file.as_deref())?;
+        Ok(Vault::open(&self.path, &pass)?)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let path = match cli.vault {
+        Some(p) => p,
+        None => default_vault_path()?,
+    };
+    let ctx = Ctx {
+        path,
+        passphrase_file: cli.passphrase_file,
+    };
+    let Some(command) = cli.command else {
+        return overview(&ctx);
+    };
+    match command {
+        Command::Init { preset, schema } => {
+            let file = match schema {
+                Some(f) => load_schema_file(&f)?,
+                None => Preset::from_key(&preset)
+                    .expect("clap checked the preset")
+                    .schema_file(),
+            };
+            let pass = passphrase::new(passphrase::ENV, ctx.passphrase_file.as_deref())?;
+            let vault = Vault::create_with_schema(&ctx.path, &pass, &file)?;
+            println!("Created vault {} ({}).", vault.path().display(), file.name);
+            Ok(())
+        }
+        Command::Sections => output::sections(&ctx.open()?),
+        Command::Fields { section, all } => output::fields(&ctx.open()?, &section, all),
+        Command::Schema(cmd) => schema::run(&mut ctx.open()?, cmd),
+        Command::Add { section, set } => records::add(&mut ctx.open()?, &section, &set),
+        Command::Get {
+            id,
+            format,
+            show_secrets,
+        } => records::get(&ctx.open()?, &id, format, show_secrets),
+        Command::Edit { id, set } => records::edit(&mut ctx.open()?, &id, &set),
+        Command::Delete { id } => records::delete(&mut ctx.open()?, &id, true),
+        Command::Restore { id } => records::delete(&mut ctx.open()?, &id, false),
+        Command::History { id } => records::history(&ctx.open()?, &id),
+        Command::List(args) => records::list(&ctx.open()?, args),
+        Command::Search { query, limit, format } => records::search(&ctx.open()?, &query, limit, format),
+        Command::Stats(args) => records::stats(&ctx.open()?, args),
+        Command::Passwd { new_passphrase_file } => {
+            let mut vault = ctx.open()?;
+            let new = passphrase::new(passphrase::NEW_ENV, new_passphrase_file.as_deref())?;
+            vault.change_passphrase(&new)?;
+            println!("Passphrase changed.");
+            Ok(())
+        }
+        Command::Backup { out } => {
+            let vault = ctx.open()?;
+            let out = match out {
+                Some(o) => o,
+                None => default_backup_path(vault.path()),
+            };
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            vault.backup_to(&out)?;
+            println!(
+                "Backed up to {} (encrypted with the vault's passphrase).",
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Check => {
+            let vault = ctx.open()?;
+            let report = vault.check()?;
+            for (section, n) in &report.records {
+                println!("{section}: {n} records");
+            }
+            if report.problems.is_empty() {
+                println!("ok");
+                Ok(())
+            } else {
+                for p in &report.problems {
+                    println!("problem: {p}");
+                }
+                bail!(
+                    "vault {} has {} problems",
+                    vault.path().display(),
+                    report.problems.len()
+                )
+            }
+        }
+    }
+}
+
+fn default_backup_path(vault: &Path) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    let name = vault
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "vault".into());
+    vault.with_file_name("backups").join(format!("{name}-{stamp}.cardbase"))
+}
+
+fn load_schema_file(path: &Path) -> Result<SchemaFile> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(SchemaFile::parse(&path.display().to_string(), &text)?)
+}
+
+/// No subcommand: open (or create) the vault and show what is in it. The desktop window
+/// takes this place when the Slint shell lands.
+fn overview(ctx: &Ctx) -> Result<()> {
+    let vault = if ctx.path.exists() {
+        ctx.open()?
+    } else {
+        let pass = passphrase::new(passphrase::ENV, ctx.passphrase_file.as_deref())?;
+        let v = Vault::create(&ctx.path, &pass, Preset::Personal)?;
+        println!("Created a new vault at {}.", v.path().display());
+        v
+    };
+    println!("Cardbase — {}", vault.name());
+    output::sections(&vault)?;
+    println!("\nTry: cardbase add contacts --set first_name=Ada --set last_name=Lovelace");
+    println!("     cardbase list contacts --search ada    (cardbase --help for everything)");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_definition_is_consistent() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

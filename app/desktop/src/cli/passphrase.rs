@@ -1,0 +1,47 @@
+//! Where a passphrase comes from: `CARDBASE_PASSPHRASE`, `--passphrase-file`, or a prompt on
+//! the terminal with echo off. Never from a command-line argument, which other users of the
+//! machine can read in the process list.
+
+use anyhow::{Context, Result, bail};
+use cardbase_engine::Passphrase;
+use std::path::Path;
+
+pub const ENV: &str = "CARDBASE_PASSPHRASE";
+pub const NEW_ENV: &str = "CARDBASE_NEW_PASSPHRASE";
+
+/// The passphrase of an existing vault.
+pub fn existing(file: Option<&Path>) -> Result<Passphrase> {
+    from_sources(ENV, file)?.map_or_else(|| prompt("Vault passphrase: "), Ok)
+}
+
+/// A passphrase for a new vault (or a new passphrase for `passwd`): asked twice when prompted.
+pub fn new(env: &str, file: Option<&Path>) -> Result<Passphrase> {
+    if let Some(p) = from_sources(env, file)? {
+        return Ok(p);
+    }
+    let first = prompt("New passphrase: ")?;
+    let second = prompt("Repeat the passphrase: ")?;
+    if first.expose() != second.expose() {
+        bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(first)
+}
+
+fn from_sources(env: &str, file: Option<&Path>) -> Result<Option<Passphrase>> {
+    if let Some(file) = file {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading passphrase file {}", file.display()))?;
+        let line = text.lines().next().unwrap_or_default();
+        return Ok(Some(Passphrase::new(line)));
+    }
+    Ok(std::env::var(env).ok().filter(|p| !p.is_empty()).map(Passphrase::new))
+}
+
+fn prompt(text: &str) -> Result<Passphrase> {
+    let p = rpassword::prompt_password(text)
+        .with_context(|| format!("cannot ask for the passphrase (no terminal); set {ENV} or use --passphrase-file"))?;
+    if p.is_empty() {
+        bail!("the passphrase must not be empty");
+    }
+    Ok(Passphrase::new(p))
+}
