@@ -476,6 +476,10 @@ impl Vault {
     /// (restorable). Returns one line per change.
     pub fn import_schema(&mut self, file: &SchemaFile) -> Result<Vec<String>> {
         let mut log = Vec::new();
+        if self.export_schema().name != file.name {
+            store::set_meta(&self.conn, "schema_name", &file.name)?;
+            log.push(format!("named the schema {:?}", file.name));
+        }
         for (si, spec) in file.sections.iter().enumerate() {
             let existing = self.schema.sections.iter().find(|s| s.key == spec.key).cloned();
             match existing {

@@ -122,6 +122,5 @@ pub(crate) fn has_column(conn: &Connection, table: &str, column: &str) -> rusqli
 
 fn columns(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!("PRAGMA table_info({table})"))?;
-    let names = stmt.query_map([], |r| r.get::<_, String>(1))?.collect();
-    names
+    stmt.query_map([], |r| r.get::<_, String>(1))?.collect()
 }
