@@ -79,18 +79,37 @@ impl Env {
         let mut args = vec!["list"];
         args.extend_from_slice(extra);
         args.extend_from_slice(&["--format", "json"]);
-        self.ok(&args).lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect()
+        self.ok(&args)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect()
     }
 
     fn ids(&self, extra: &[&str]) -> Vec<i64> {
-        self.list_json(extra).iter().map(|r| r["id"].as_i64().expect("id")).collect()
+        self.list_json(extra)
+            .iter()
+            .map(|r| r["id"].as_i64().expect("id"))
+            .collect()
     }
 }
 
 fn three_people(env: &Env) -> (i64, i64, i64) {
-    let latin = env.add("contacts", &["first_name=John", "last_name=O'Connor", "phones=mobile: +1 (905) 555-1234"]);
-    let cyrillic = env.add("contacts", &["first_name=Пётр", "last_name=Иванов", "emails=petr@example.ru"]);
-    let persian = env.add("contacts", &["first_name=علی", "last_name=رضایی", "phones=۰۹۱۲ ۳۴۵ ۶۷۸۹"]);
+    let latin = env.add(
+        "contacts",
+        &[
+            "first_name=John",
+            "last_name=O'Connor",
+            "phones=mobile: +1 (905) 555-1234",
+        ],
+    );
+    let cyrillic = env.add(
+        "contacts",
+        &["first_name=Пётр", "last_name=Иванов", "emails=petr@example.ru"],
+    );
+    let persian = env.add(
+        "contacts",
+        &["first_name=علی", "last_name=رضایی", "phones=۰۹۱۲ ۳۴۵ ۶۷۸۹"],
+    );
     (latin, cyrillic, persian)
 }
 
@@ -114,7 +133,11 @@ fn search_finds_each_contact_by_a_prefix_of_any_word_across_scripts() {
         ("0912", persian),
     ];
     for (query, want) in cases {
-        assert_eq!(env.ids(&["contacts", "--search", query]), vec![*want], "search {query:?}");
+        assert_eq!(
+            env.ids(&["contacts", "--search", query]),
+            vec![*want],
+            "search {query:?}"
+        );
     }
     assert!(env.ids(&["contacts", "--search", "nobody"]).is_empty());
     let all = env.ok(&["search", "пёт"]);
@@ -130,32 +153,79 @@ fn renaming_a_section_and_a_field_changes_labels_only() {
     env.ok(&["schema", "rename-field", "contacts", "notes", "Comments"]);
 
     let sections = env.ok(&["sections"]);
-    assert!(sections.contains("Clients") && sections.contains("organizations"), "{sections}");
+    assert!(
+        sections.contains("Clients") && sections.contains("organizations"),
+        "{sections}"
+    );
     let table = env.ok(&["list", "contacts", "--columns", "first_name,notes"]);
-    assert!(table.contains("Comments") && table.contains("Met at the conference"), "{table}");
+    assert!(
+        table.contains("Comments") && table.contains("Met at the conference"),
+        "{table}"
+    );
     let fields = env.ok(&["fields", "contacts"]);
-    assert!(fields.lines().any(|l| l.contains("notes") && l.contains("Comments")), "{fields}");
+    assert!(
+        fields.lines().any(|l| l.contains("notes") && l.contains("Comments")),
+        "{fields}"
+    );
     // Keys are unchanged: the JSON output and filters still use them.
     let rec = &env.list_json(&["contacts"])[0];
     assert_eq!(rec["id"], id);
     assert_eq!(rec["fields"]["notes"], "Met at the conference");
     assert_eq!(env.list_json(&["organizations"]).len(), 1);
-    assert_eq!(env.list_json(&["Clients"]).len(), 1, "a section can be named by its label too");
+    assert_eq!(
+        env.list_json(&["Clients"]).len(),
+        1,
+        "a section can be named by its label too"
+    );
 }
 
 #[test]
 fn stats_group_and_aggregate_custom_fields() {
     let env = Env::init("personal");
-    env.ok(&["schema", "add-field", "contacts", "hobby", "--type", "text", "--label", "Hobby"]);
-    env.ok(&["schema", "add-field", "contacts", "budget", "--type", "money", "--currency", "EUR"]);
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "hobby",
+        "--type",
+        "text",
+        "--label",
+        "Hobby",
+    ]);
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "budget",
+        "--type",
+        "money",
+        "--currency",
+        "EUR",
+    ]);
     env.add("contacts", &["first_name=A", "hobby=chess", "budget=100"]);
     env.add("contacts", &["first_name=B", "hobby=chess", "budget=250,50"]);
     env.add("contacts", &["first_name=C", "hobby=go", "budget=7.25"]);
     env.add("contacts", &["first_name=D", "hobby=go"]);
     env.add("contacts", &["first_name=E"]);
     let out = env.ok(&[
-        "stats", "contacts", "--group-by", "hobby", "--agg", "count:budget", "--agg", "sum:budget", "--agg",
-        "avg:budget", "--agg", "min:budget", "--agg", "max:budget", "--agg", "stdev:budget", "--format", "json",
+        "stats",
+        "contacts",
+        "--group-by",
+        "hobby",
+        "--agg",
+        "count:budget",
+        "--agg",
+        "sum:budget",
+        "--agg",
+        "avg:budget",
+        "--agg",
+        "min:budget",
+        "--agg",
+        "max:budget",
+        "--agg",
+        "stdev:budget",
+        "--format",
+        "json",
     ]);
     let rows: Vec<Json> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(rows.len(), 3, "{out}");
@@ -173,7 +243,11 @@ fn stats_group_and_aggregate_custom_fields() {
     let go = &rows[1];
     assert_eq!((go["group"].as_str(), go["count"].as_i64()), (Some("go"), Some(2)));
     assert_eq!(go["values"]["sum:budget"]["amount"], 7.25);
-    assert_eq!(go["values"]["stdev:budget"], Json::Null, "stdev of one value is undefined");
+    assert_eq!(
+        go["values"]["stdev:budget"],
+        Json::Null,
+        "stdev of one value is undefined"
+    );
     let empty = &rows[2];
     assert_eq!((empty["group"].clone(), empty["count"].as_i64()), (Json::Null, Some(1)));
 
@@ -184,14 +258,30 @@ fn stats_group_and_aggregate_custom_fields() {
 #[test]
 fn a_deleted_field_disappears_and_comes_back_with_its_values() {
     let env = Env::init("personal");
-    env.ok(&["schema", "add-field", "contacts", "hobby", "--type", "text", "--label", "Hobby"]);
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "hobby",
+        "--type",
+        "text",
+        "--label",
+        "Hobby",
+    ]);
     let a = env.add("contacts", &["first_name=Ann", "hobby=chess"]);
     let b = env.add("contacts", &["first_name=Bob", "hobby=go"]);
     env.ok(&["schema", "delete-field", "contacts", "hobby"]);
     let listed = env.ok(&["list", "contacts"]);
     assert!(!listed.contains("Hobby") && !listed.contains("chess"), "{listed}");
-    assert!(env.list_json(&["contacts"]).iter().all(|r| r["fields"].get("hobby").is_none()));
-    assert!(env.ids(&["contacts", "--search", "chess"]).is_empty(), "binned values are not searched");
+    assert!(
+        env.list_json(&["contacts"])
+            .iter()
+            .all(|r| r["fields"].get("hobby").is_none())
+    );
+    assert!(
+        env.ids(&["contacts", "--search", "chess"]).is_empty(),
+        "binned values are not searched"
+    );
     assert!(env.ok(&["schema", "bin"]).contains("contacts.hobby"));
     env.fails(&["list", "contacts", "--filter", "hobby = chess"], PASS);
 
@@ -204,7 +294,10 @@ fn a_deleted_field_disappears_and_comes_back_with_its_values() {
 
 /// Every byte pattern of `marker` a file could hold it in: UTF-8 and UTF-16LE.
 fn marker_patterns(marker: &str) -> Vec<Vec<u8>> {
-    vec![marker.as_bytes().to_vec(), marker.encode_utf16().flat_map(u16::to_le_bytes).collect()]
+    vec![
+        marker.as_bytes().to_vec(),
+        marker.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+    ]
 }
 
 fn files_containing(dir: &Path, marker: &str) -> Vec<PathBuf> {
@@ -213,7 +306,10 @@ fn files_containing(dir: &Path, marker: &str) -> Vec<PathBuf> {
         let path = entry.unwrap().path();
         if path.is_file() {
             let bytes = std::fs::read(&path).unwrap();
-            if marker_patterns(marker).iter().any(|p| bytes.windows(p.len()).any(|w| w == p.as_slice())) {
+            if marker_patterns(marker)
+                .iter()
+                .any(|p| bytes.windows(p.len()).any(|w| w == p.as_slice()))
+            {
                 hits.push(path);
             }
         }
@@ -225,8 +321,20 @@ fn files_containing(dir: &Path, marker: &str) -> Vec<PathBuf> {
 fn no_plaintext_of_a_record_reaches_the_vault_or_its_journal() {
     let env = Env::init("personal");
     let markers = ["ZebraMarker7731", "ЖирафМаркер", "نشانگرزرافه"];
-    env.add("contacts", &[&format!("first_name={}", markers[0]), &format!("last_name={}", markers[1])]);
-    env.add("notes", &[&format!("title={}", markers[2]), &format!("text={} {}", markers[0], markers[1])]);
+    env.add(
+        "contacts",
+        &[
+            &format!("first_name={}", markers[0]),
+            &format!("last_name={}", markers[1]),
+        ],
+    );
+    env.add(
+        "notes",
+        &[
+            &format!("title={}", markers[2]),
+            &format!("text={} {}", markers[0], markers[1]),
+        ],
+    );
     env.ok(&["list", "contacts", "--search", "zebra"]);
     // Keep a write-ahead log alive: an open vault in this process while the CLI can't open it.
     let vault = Vault::open(&env.vault, &Passphrase::new(PASS)).unwrap();
@@ -249,19 +357,30 @@ fn files_that_are_not_an_open_able_vault_give_one_line_errors_and_stay_unchanged
 
     let err = env.fails(&["list", "contacts"], "wrong passphrase");
     assert!(err.contains("wrong passphrase"), "{err}");
-    assert_eq!(std::fs::read(&env.vault).unwrap(), good, "a wrong passphrase leaves the file as it was");
+    assert_eq!(
+        std::fs::read(&env.vault).unwrap(),
+        good,
+        "a wrong passphrase leaves the file as it was"
+    );
 
     let truncated = &good[..good.len() / 2 + 100];
-    let random: Vec<u8> = (0..40_960u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let random: Vec<u8> = (0..40_960u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     let plain = env.dir.path().join("plain.sqlite");
     {
         let conn = rusqlite::Connection::open(&plain).unwrap();
-        conn.execute_batch("CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES ('Ada');").unwrap();
+        conn.execute_batch("CREATE TABLE contacts(name TEXT); INSERT INTO contacts VALUES ('Ada');")
+            .unwrap();
     }
     let plain_bytes = std::fs::read(&plain).unwrap();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("truncated", truncated.to_vec(), "damaged"),
-        ("truncated at a page", good[..good.len() / 2 / 4096 * 4096].to_vec(), "damaged"),
+        (
+            "truncated at a page",
+            good[..good.len() / 2 / 4096 * 4096].to_vec(),
+            "damaged",
+        ),
         ("random", random, "not a Cardbase vault"),
         ("plain sqlite", plain_bytes, "plain (unencrypted) SQLite"),
         ("empty", Vec::new(), "empty"),
@@ -271,7 +390,10 @@ fn files_that_are_not_an_open_able_vault_give_one_line_errors_and_stay_unchanged
         std::fs::write(&bad.vault, &bytes).unwrap();
         let err = bad.fails(&["list", "contacts"], PASS);
         assert!(err.contains(expect), "{name}: {err}");
-        assert!(err.contains(bad.vault.to_str().unwrap()), "{name}: the error names the file: {err}");
+        assert!(
+            err.contains(bad.vault.to_str().unwrap()),
+            "{name}: the error names the file: {err}"
+        );
         assert_eq!(std::fs::read(&bad.vault).unwrap(), bytes, "{name}: file unchanged");
     }
     let missing = Env::new();
@@ -290,10 +412,19 @@ fn a_second_process_gets_vault_in_use() {
 fn records_are_edited_deleted_restored_and_their_history_shown() {
     let env = Env::init("client-base");
     let org = env.add("organizations", &["name=Acme Ltd", "city=Berlin", "debt=120.50"]);
-    let ada = env.add("contacts", &["first_name=Ada", "organization=acme ltd", "phones=work: +49 30 1234567"]);
+    let ada = env.add(
+        "contacts",
+        &["first_name=Ada", "organization=acme ltd", "phones=work: +49 30 1234567"],
+    );
     let card = env.ok(&["get", &org.to_string()]);
-    assert!(card.contains("Contacts: Ada"), "an organization lists its contact persons: {card}");
-    assert!(env.ok(&["get", &ada.to_string()]).contains("Acme Ltd (#"), "a contact shows its organization");
+    assert!(
+        card.contains("Contacts: Ada"),
+        "an organization lists its contact persons: {card}"
+    );
+    assert!(
+        env.ok(&["get", &ada.to_string()]).contains("Acme Ltd (#"),
+        "a contact shows its organization"
+    );
 
     env.ok(&["edit", &ada.to_string(), "--set", "job_title=CTO", "--set", "phones="]);
     let rec = env.ok(&["get", &ada.to_string(), "--format", "json"]);
@@ -316,8 +447,14 @@ fn records_are_edited_deleted_restored_and_their_history_shown() {
     let lines: Vec<&str> = history.lines().collect();
     assert!(lines[0].ends_with("created"), "{history}");
     assert!(history.contains("Job title: (empty) → CTO"), "{history}");
-    assert!(history.contains("Phones: [{\"kind\":\"work\",\"value\":\"+49 30 1234567\"}] → (empty)"), "{history}");
-    assert!(lines[lines.len() - 2].ends_with("delete") && lines[lines.len() - 1].ends_with("restore"), "{history}");
+    assert!(
+        history.contains("Phones: [{\"kind\":\"work\",\"value\":\"+49 30 1234567\"}] → (empty)"),
+        "{history}"
+    );
+    assert!(
+        lines[lines.len() - 2].ends_with("delete") && lines[lines.len() - 1].ends_with("restore"),
+        "{history}"
+    );
 }
 
 #[test]
@@ -329,21 +466,68 @@ fn filters_sort_and_page_a_section() {
         ("Gamma", "Москва", "500", "Active"),
         ("Delta", "Berlin", "", "Lost"),
     ] {
-        env.add("organizations", &[&format!("name={name}"), &format!("city={city}"), &format!("debt={debt}"), &format!("status={status}")]);
+        env.add(
+            "organizations",
+            &[
+                &format!("name={name}"),
+                &format!("city={city}"),
+                &format!("debt={debt}"),
+                &format!("status={status}"),
+            ],
+        );
     }
     let names = |args: &[&str]| -> Vec<String> {
-        env.list_json(args).iter().map(|r| r["fields"]["name"].as_str().unwrap().to_string()).collect()
+        env.list_json(args)
+            .iter()
+            .map(|r| r["fields"]["name"].as_str().unwrap().to_string())
+            .collect()
     };
-    assert_eq!(names(&["organizations", "--filter", "city = berlin AND debt >= 60"]), ["Alpha"]);
-    assert_eq!(names(&["organizations", "--filter", "city = москва OR debt empty", "--sort", "name"]), ["Delta", "Gamma"]);
-    assert_eq!(names(&["organizations", "--filter", "status in (Active, Lead)", "--sort", "debt:desc"]), ["Gamma", "Alpha", "Beta"]);
-    assert_eq!(names(&["organizations", "--sort", "city", "--sort", "name:desc"]), ["Delta", "Beta", "Alpha", "Gamma"]);
-    assert_eq!(names(&["organizations", "--sort", "name", "--limit", "2", "--offset", "1"]), ["Beta", "Delta"]);
+    assert_eq!(
+        names(&["organizations", "--filter", "city = berlin AND debt >= 60"]),
+        ["Alpha"]
+    );
+    assert_eq!(
+        names(&[
+            "organizations",
+            "--filter",
+            "city = москва OR debt empty",
+            "--sort",
+            "name"
+        ]),
+        ["Delta", "Gamma"]
+    );
+    assert_eq!(
+        names(&[
+            "organizations",
+            "--filter",
+            "status in (Active, Lead)",
+            "--sort",
+            "debt:desc"
+        ]),
+        ["Gamma", "Alpha", "Beta"]
+    );
+    assert_eq!(
+        names(&["organizations", "--sort", "city", "--sort", "name:desc"]),
+        ["Delta", "Beta", "Alpha", "Gamma"]
+    );
+    assert_eq!(
+        names(&["organizations", "--sort", "name", "--limit", "2", "--offset", "1"]),
+        ["Beta", "Delta"]
+    );
     let table = env.ok(&["list", "organizations", "--sort", "name", "--limit", "2"]);
     assert!(table.contains("2 of 4 records"), "{table}");
     let err = env.fails(&["list", "organizations", "--filter", "city ~ Berlin"], PASS);
     assert!(err.contains("column 6"), "a bad filter says where: {err}");
-    let csv = env.ok(&["list", "organizations", "--sort", "name", "--columns", "name,debt", "--format", "csv"]);
+    let csv = env.ok(&[
+        "list",
+        "organizations",
+        "--sort",
+        "name",
+        "--columns",
+        "name,debt",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(csv.lines().next(), Some("id,name,debt"));
     assert!(csv.contains(",Alpha,100.00 USD"), "{csv}");
 }
@@ -351,7 +535,16 @@ fn filters_sort_and_page_a_section() {
 #[test]
 fn schema_round_trips_through_export_and_import() {
     let env = Env::init("client-base");
-    env.ok(&["schema", "add-field", "contacts", "hobby", "--type", "tags", "--choices", "Chess,Go"]);
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "hobby",
+        "--type",
+        "tags",
+        "--choices",
+        "Chess,Go",
+    ]);
     let exported = env.dir.path().join("schema.toml");
     env.ok(&["schema", "export", "--out", exported.to_str().unwrap()]);
     let other = Env::init("personal");
@@ -377,7 +570,10 @@ fn passphrase_change_and_backup() {
     env.fails(&["list", "contacts"], PASS);
     assert_eq!(env.run_with(&["check"], "new secret").status.code(), Some(0));
     // The backup keeps the passphrase it was made with.
-    let restored = Env { dir: tempfile::tempdir().unwrap(), vault: backup };
+    let restored = Env {
+        dir: tempfile::tempdir().unwrap(),
+        vault: backup,
+    };
     assert_eq!(restored.ids(&["contacts"]).len(), 1);
 }
 
@@ -391,11 +587,17 @@ fn a_hundred_thousand_records_list_and_search_quickly() {
         vec![
             ("first_name".to_string(), Value::Text(format!("Name{i}"))),
             ("last_name".to_string(), Value::Text(format!("Family{}", i % 997))),
-            ("job_title".to_string(), Value::Text(cities[i % cities.len()].to_string())),
+            (
+                "job_title".to_string(),
+                Value::Text(cities[i % cities.len()].to_string()),
+            ),
         ]
     });
     vault.create_records("contacts", rows).unwrap();
-    eprintln!("created 100k records through the engine in {} ms", start.elapsed().as_millis());
+    eprintln!(
+        "created 100k records through the engine in {} ms",
+        start.elapsed().as_millis()
+    );
     drop(vault);
 
     let start = Instant::now();
@@ -404,10 +606,50 @@ fn a_hundred_thousand_records_list_and_search_quickly() {
     assert_eq!(found.len(), 11, "Name4242 and Name42420..Name42429");
 
     let start = Instant::now();
-    let page = env.list_json(&["contacts", "--filter", "job_title = Москва AND last_name starts-with family1", "--sort", "last_name:desc", "--sort", "first_name", "--limit", "50"]);
+    let page = env.list_json(&[
+        "contacts",
+        "--filter",
+        "job_title = Москва AND last_name starts-with family1",
+        "--sort",
+        "last_name:desc",
+        "--sort",
+        "first_name",
+        "--limit",
+        "50",
+    ]);
     let list_ms = start.elapsed().as_millis();
     assert_eq!(page.len(), 50);
     assert!(page.iter().all(|r| r["fields"]["job_title"] == "Москва"));
     assert_eq!(page[0]["fields"]["last_name"], "Family199");
-    eprintln!("100k records: `list --search` {search_ms} ms, sorted filtered `list --limit 50` {list_ms} ms (whole process, including the passphrase KDF)");
+    eprintln!(
+        "100k records: `list --search` {search_ms} ms, sorted filtered `list --limit 50` {list_ms} ms (whole process, including the passphrase KDF)"
+    );
+}
+
+#[test]
+fn undo_reverts_the_last_change_as_a_whole() {
+    let env = Env::init("personal");
+    let id = env.add("contacts", &["first_name=Ada", "last_name=Byron"]);
+    env.ok(&[
+        "edit",
+        &id.to_string(),
+        "--set",
+        "last_name=Lovelace",
+        "--set",
+        "nickname=Countess",
+    ]);
+    env.ok(&["delete", &id.to_string()]);
+
+    env.ok(&["undo"]);
+    assert_eq!(env.ids(&["contacts"]), vec![id], "the delete is undone");
+    env.ok(&["undo"]);
+    let rec = &env.list_json(&["contacts"])[0];
+    assert_eq!(
+        rec["fields"]["last_name"], "Byron",
+        "both fields of the edit are undone"
+    );
+    assert!(rec["fields"].get("nickname").is_none());
+    env.ok(&["undo"]);
+    assert!(env.ids(&["contacts"]).is_empty(), "the create is undone");
+    assert!(env.fails(&["undo"], PASS).contains("nothing to undo"));
 }

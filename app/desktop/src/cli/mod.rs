@@ -91,6 +91,8 @@ pub enum Command {
     Restore { id: String },
     /// Show a record's history of changes
     History { id: String },
+    /// Undo the last change to records (a create, an edit, a delete or a restore)
+    Undo,
     /// List the records of a section
     List(records::ListArgs),
     /// Quick search across all sections
@@ -177,6 +179,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete { id } => records::delete(&mut ctx.open()?, &id, true),
         Command::Restore { id } => records::delete(&mut ctx.open()?, &id, false),
         Command::History { id } => records::history(&ctx.open()?, &id),
+        Command::Undo => match ctx.open()?.undo()? {
+            Some(ids) => {
+                let ids: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
+                println!("Undone: {}.", ids.join(", "));
+                Ok(())
+            }
+            None => bail!("there is nothing to undo"),
+        },
         Command::List(args) => records::list(&ctx.open()?, args),
         Command::Search { query, limit, format } => records::search(&ctx.open()?, &query, limit, format),
         Command::Stats(args) => records::stats(&ctx.open()?, args),

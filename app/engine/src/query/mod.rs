@@ -17,6 +17,7 @@ pub use filter_expr::{Condition, Filter, Op, parse_filter};
 pub use stats::{Aggregate, AggregateFn, StatsQuery, StatsRow};
 
 use crate::error::{Error, Result};
+use crate::ids::RecordId;
 use crate::records::{Record, Value, read_row, select_list};
 use crate::schema::{Field, FieldType, Section};
 use crate::search::{fold, phone_query, text_query};
@@ -393,6 +394,51 @@ impl Vault {
                 .query_row(&sql, params_from_iter(w.params.iter()), |r| r.get::<_, i64>(0))? as usize
         };
         Ok(QueryResult { total, records })
+    }
+
+    /// The ids of every record a query selects, in order (limit and offset honoured). For
+    /// views that page rows in themselves, such as the desktop table.
+    pub fn list_ids(&self, q: &Query) -> Result<Vec<RecordId>> {
+        let section = self.schema.require_section(&q.section)?;
+        let w = where_clause(
+            &self.conn,
+            &self.schema.sections,
+            section,
+            q.search.as_deref(),
+            &q.filters,
+            q.deleted,
+        )?;
+        let order = order_clause(section, &q.sort)?;
+        let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
+        let sql = format!(
+            "SELECT t.id FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            section.table(),
+            w.sql,
+            q.offset
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let ids = stmt
+            .query_map(params_from_iter(w.params.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// Reads records of one section by id, in the order given; ids not found are left out.
+    pub fn records_by_ids(&self, section: &str, ids: &[RecordId]) -> Result<Vec<Record>> {
+        let section = self.schema.require_section(section)?;
+        let (cols, fields) = select_list(section);
+        let mut found = std::collections::HashMap::with_capacity(ids.len());
+        // Chunks stay well under SQLite's limit on bound parameters.
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!("SELECT {cols} FROM {} t WHERE t.id IN ({marks})", section.table());
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            for r in stmt.query_map(params_from_iter(chunk.iter()), |r| read_row(section, &fields, r))? {
+                let r = r?;
+                found.insert(r.id, r);
+            }
+        }
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// How many live records a section holds.

@@ -60,6 +60,12 @@ pub struct Related {
 /// Largest photo kept in a vault.
 pub const MAX_PHOTO_BYTES: u64 = 32 * 1024 * 1024;
 
+/// A new operation id: every change one user action makes shares it, so undo reverts the action
+/// as a whole.
+pub(crate) fn next_op(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT coalesce(max(op), 0) + 1 FROM change_log", [], |r| r.get(0))
+}
+
 pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
@@ -158,6 +164,7 @@ pub(crate) fn unindex_record(conn: &Connection, id: RecordId) -> rusqlite::Resul
 
 fn log_change(
     conn: &Connection,
+    op: i64,
     id: RecordId,
     field: Option<FieldId>,
     action: &str,
@@ -166,9 +173,9 @@ fn log_change(
 ) -> rusqlite::Result<()> {
     let json = |v: Option<&Value>| v.map(|v| v.to_json().to_string());
     conn.prepare_cached(
-        "INSERT INTO change_log(at, record_id, field_id, action, old, new) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO change_log(at, record_id, field_id, action, old, new, op) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![now_ms(), id, field, action, json(old), json(new)])?;
+    .execute(params![now_ms(), id, field, action, json(old), json(new), op])?;
     Ok(())
 }
 
@@ -260,6 +267,7 @@ fn push_sql(f: &Field, v: Option<&Value>, cols: &mut Vec<String>, vals: &mut Vec
 /// Inserts one record; the caller holds the transaction.
 pub(crate) fn insert_record(
     conn: &Connection,
+    op: i64,
     sections: &[Section],
     section: &Section,
     input: Vec<(String, Value)>,
@@ -311,8 +319,8 @@ pub(crate) fn insert_record(
     index_record(conn, section, &record)?;
     let snapshot: serde_json::Map<String, serde_json::Value> =
         record.values.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
-    conn.prepare_cached("INSERT INTO change_log(at, record_id, action, new) VALUES (?1, ?2, 'create', ?3)")?
-        .execute(params![now, id, serde_json::Value::Object(snapshot).to_string()])?;
+    conn.prepare_cached("INSERT INTO change_log(at, record_id, action, new, op) VALUES (?1, ?2, 'create', ?3, ?4)")?
+        .execute(params![now, id, serde_json::Value::Object(snapshot).to_string(), op])?;
     Ok(id)
 }
 
@@ -320,8 +328,9 @@ impl Vault {
     /// Creates a record in a section from typed values. Returns its id.
     pub fn create_record(&mut self, section: &str, values: Vec<(String, Value)>) -> Result<RecordId> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self.schema.require_section(section)?;
-        let id = insert_record(&tx, &self.schema.sections, section, values)?;
+        let id = insert_record(&tx, op, &self.schema.sections, section, values)?;
         tx.commit()?;
         Ok(id)
     }
@@ -333,10 +342,11 @@ impl Vault {
         rows: impl IntoIterator<Item = Vec<(String, Value)>>,
     ) -> Result<Vec<RecordId>> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self.schema.require_section(section)?;
         let mut ids = Vec::new();
         for row in rows {
-            ids.push(insert_record(&tx, &self.schema.sections, section, row)?);
+            ids.push(insert_record(&tx, op, &self.schema.sections, section, row)?);
         }
         tx.commit()?;
         Ok(ids)
@@ -345,6 +355,7 @@ impl Vault {
     /// Creates a record from `key = text` pairs as a user types them (see [`Vault::parse_input`]).
     pub fn create_record_from_text(&mut self, section: &str, input: &[(&str, &str)]) -> Result<RecordId> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self.schema.require_section(section)?;
         let mut values = Vec::new();
         for (key, text) in input {
@@ -352,7 +363,7 @@ impl Vault {
                 values.push((key.to_string(), v));
             }
         }
-        let id = insert_record(&tx, &self.schema.sections, section, values)?;
+        let id = insert_record(&tx, op, &self.schema.sections, section, values)?;
         tx.commit()?;
         Ok(id)
     }
@@ -386,11 +397,12 @@ impl Vault {
     /// Changes some fields of a record; `None` clears a field. Unchanged values are not logged.
     pub fn update_record(&mut self, id: RecordId, changes: Vec<(String, Option<Value>)>) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self
             .schema
             .section_by_id(section_id(&tx, id)?)
             .ok_or_else(|| Error::NoRecord(id.to_string()))?;
-        update_in(&tx, &self.schema.sections, section, id, changes)?;
+        update_in(&tx, op, &self.schema.sections, section, id, changes)?;
         tx.commit()?;
         Ok(())
     }
@@ -398,6 +410,7 @@ impl Vault {
     /// Changes fields of a record from `key = text` pairs; empty text clears the field.
     pub fn update_record_from_text(&mut self, id: RecordId, input: &[(&str, &str)]) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self
             .schema
             .section_by_id(section_id(&tx, id)?)
@@ -409,7 +422,7 @@ impl Vault {
                 parse_input(&tx, &self.schema.sections, section, key, text)?,
             ));
         }
-        update_in(&tx, &self.schema.sections, section, id, changes)?;
+        update_in(&tx, op, &self.schema.sections, section, id, changes)?;
         tx.commit()?;
         Ok(())
     }
@@ -426,38 +439,68 @@ impl Vault {
 
     fn set_deleted(&mut self, id: RecordId, deleted: bool) -> Result<()> {
         let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
         let section = self
             .schema
             .section_by_id(section_id(&tx, id)?)
             .ok_or_else(|| Error::NoRecord(id.to_string()))?;
-        let mut record = read_record(&tx, section, id)?.ok_or_else(|| Error::NoRecord(id.to_string()))?;
-        if record.deleted == deleted {
-            return Err(Error::NoRecord(format!(
-                "{id} is {}",
-                if deleted { "already deleted" } else { "not deleted" }
-            )));
-        }
-        if !deleted {
-            // Restoring must not break uniqueness gained by another record meanwhile.
-            let values: Vec<(&Field, Option<Value>)> = section
-                .live_fields()
-                .filter(|f| f.unique)
-                .map(|f| (f, record.get(&f.key).cloned()))
-                .collect();
-            validate(&tx, &self.schema.sections, section, Some(id), &values)?;
-        }
-        tx.execute(
-            &format!(
-                "UPDATE {} SET deleted = ?2, modified = ?3 WHERE id = ?1",
-                section.table()
-            ),
-            params![id, deleted, now_ms()],
-        )?;
-        record.deleted = deleted;
-        index_record(&tx, section, &record)?;
-        log_change(&tx, id, None, if deleted { "delete" } else { "restore" }, None, None)?;
+        set_deleted_in(&tx, op, &self.schema.sections, section, id, deleted)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Undoes the last change made through the record API that is not undone yet (a create,
+    /// an edit of one or more fields, a delete, a restore, or a whole bulk create). Returns the
+    /// records it touched, or `None` when there is nothing to undo.
+    pub fn undo(&mut self) -> Result<Option<Vec<RecordId>>> {
+        let tx = self.conn.transaction()?;
+        let Some(op): Option<i64> =
+            tx.query_row("SELECT max(op) FROM change_log WHERE undone = 0", [], |r| r.get(0))?
+        else {
+            return Ok(None);
+        };
+        let new_op = next_op(&tx)?;
+        let entries: Vec<(RecordId, Option<FieldId>, String, Option<String>)> = tx
+            .prepare("SELECT record_id, field_id, action, old FROM change_log WHERE op = ?1 ORDER BY id DESC")?
+            .query_map([op], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut touched = Vec::new();
+        for (id, field, action, old) in entries {
+            let Some(section) = self.schema.section_by_id(section_id(&tx, id)?).filter(|s| !s.deleted) else {
+                continue;
+            };
+            match (action.as_str(), field) {
+                ("create", _) | ("restore", _) => {
+                    set_deleted_in(&tx, new_op, &self.schema.sections, section, id, true)?
+                }
+                ("delete", _) => set_deleted_in(&tx, new_op, &self.schema.sections, section, id, false)?,
+                ("update", Some(fid)) => {
+                    // A field binned since keeps its value; there is nothing to put back.
+                    let Some(f) = section.live_fields().find(|f| f.id == fid) else {
+                        continue;
+                    };
+                    let old = match old.and_then(|o| serde_json::from_str::<serde_json::Value>(&o).ok()) {
+                        Some(json) => Value::from_json(f, &json).map_err(|m| Error::invalid(&f.key, m))?,
+                        None => None,
+                    };
+                    update_in(
+                        &tx,
+                        new_op,
+                        &self.schema.sections,
+                        section,
+                        id,
+                        vec![(f.key.clone(), old)],
+                    )?;
+                }
+                _ => continue,
+            }
+            if !touched.contains(&id) {
+                touched.push(id);
+            }
+        }
+        tx.execute("UPDATE change_log SET undone = 1 WHERE op IN (?1, ?2)", [op, new_op])?;
+        tx.commit()?;
+        Ok(Some(touched))
     }
 
     /// The record's history, oldest first.
@@ -565,6 +608,51 @@ impl Vault {
     }
 }
 
+fn set_deleted_in(
+    conn: &Connection,
+    op: i64,
+    sections: &[Section],
+    section: &Section,
+    id: RecordId,
+    deleted: bool,
+) -> Result<()> {
+    let mut record = read_record(conn, section, id)?.ok_or_else(|| Error::NoRecord(id.to_string()))?;
+    if record.deleted == deleted {
+        return Err(Error::NoRecord(format!(
+            "{id} is {}",
+            if deleted { "already deleted" } else { "not deleted" }
+        )));
+    }
+    if !deleted {
+        // Restoring must not break uniqueness gained by another record meanwhile.
+        let values: Vec<(&Field, Option<Value>)> = section
+            .live_fields()
+            .filter(|f| f.unique)
+            .map(|f| (f, record.get(&f.key).cloned()))
+            .collect();
+        validate(conn, sections, section, Some(id), &values)?;
+    }
+    conn.execute(
+        &format!(
+            "UPDATE {} SET deleted = ?2, modified = ?3 WHERE id = ?1",
+            section.table()
+        ),
+        params![id, deleted, now_ms()],
+    )?;
+    record.deleted = deleted;
+    index_record(conn, section, &record)?;
+    log_change(
+        conn,
+        op,
+        id,
+        None,
+        if deleted { "delete" } else { "restore" },
+        None,
+        None,
+    )?;
+    Ok(())
+}
+
 fn section_id(conn: &Connection, id: RecordId) -> Result<SectionId> {
     conn.prepare_cached("SELECT section_id FROM record WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -593,6 +681,7 @@ pub(crate) fn title_of(section: Option<&Section>, record: &Record) -> String {
 
 fn update_in(
     conn: &Connection,
+    op: i64,
     sections: &[Section],
     section: &Section,
     id: RecordId,
@@ -633,7 +722,7 @@ fn update_in(
     all.extend(vals);
     conn.prepare_cached(&sql)?.execute(params_from_iter(all))?;
     for (f, old, new) in &changed {
-        log_change(conn, id, Some(f.id), "update", old.as_ref(), new.as_ref())?;
+        log_change(conn, op, id, Some(f.id), "update", old.as_ref(), new.as_ref())?;
         record.values.retain(|(k, _)| k != &f.key);
         if let Some(v) = new {
             record.values.push((f.key.clone(), v.clone()));

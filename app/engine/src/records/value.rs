@@ -619,8 +619,14 @@ fn parse_items(t: &str, separators: &[char], check: fn(&str) -> Result<(), Strin
 fn check_phone(v: &str) -> Result<(), String> {
     // Digits of any script count (Persian and Arabic-Indic numbers are common in phone books).
     let digits = crate::search::digits(v).len();
-    let ok_chars = v.chars().all(|c| c.is_numeric() || " +-().#*/xext\u{200e}\u{200f}".contains(c) || c.is_whitespace());
-    if digits >= 2 && ok_chars { Ok(()) } else { Err(format!("{v:?} is not a phone number")) }
+    let ok_chars = v
+        .chars()
+        .all(|c| c.is_numeric() || " +-().#*/xext\u{200e}\u{200f}".contains(c) || c.is_whitespace());
+    if digits >= 2 && ok_chars {
+        Ok(())
+    } else {
+        Err(format!("{v:?} is not a phone number"))
+    }
 }
 
 fn check_email(v: &str) -> Result<(), String> {

@@ -292,6 +292,17 @@ impl Vault {
             .unwrap_or_default()
     }
 
+    /// A setting kept in the vault (encrypted with it), such as the desktop app's last section
+    /// or column layout. Keys are namespaced by the caller, e.g. `ui.last_section`.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(store::meta(&self.conn, &format!("setting.{key}"))?)
+    }
+
+    /// Saves a setting (see [`Vault::setting`]).
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        Ok(store::set_meta(&self.conn, &format!("setting.{key}"), value)?)
+    }
+
     pub(crate) fn reload_schema(&mut self) -> Result<()> {
         self.schema = store::load_schema(&self.conn)?;
         Ok(())

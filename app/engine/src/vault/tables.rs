@@ -52,8 +52,11 @@ pub(crate) fn create_system_tables(conn: &Connection) -> rusqlite::Result<()> {
             field_id INTEGER,
             action TEXT NOT NULL,
             old TEXT,
-            new TEXT);
+            new TEXT,
+            op INTEGER NOT NULL,
+            undone INTEGER NOT NULL DEFAULT 0);
          CREATE INDEX change_log_by_record ON change_log(record_id, id);
+         CREATE INDEX change_log_by_op ON change_log(op);
          CREATE TABLE schema_log(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
          CREATE TABLE photo(id INTEGER PRIMARY KEY, mime TEXT NOT NULL, data BLOB NOT NULL);
          CREATE TABLE kept_value(
