@@ -1,13 +1,11 @@
-//! `cardbase`: the Cardbase app. Today the command line; the Slint desktop shell opens here
-//! when no subcommand is given once it lands.
-
-mod cli;
+//! `cardbase`: the Cardbase app. With no subcommand, the Slint desktop window; with one, the
+//! command line.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let args = <cli::Cli as clap::Parser>::parse();
-    match cli::run(args) {
+    let args = <cardbase_desktop::cli::Cli as clap::Parser>::parse();
+    match cardbase_desktop::cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // One line a person can act on; the cause chain joined by ": ".

@@ -151,7 +151,7 @@ pub fn run(cli: Cli) -> Result<()> {
         passphrase_file: cli.passphrase_file,
     };
     let Some(command) = cli.command else {
-        return overview(&ctx);
+        return desktop(&ctx);
     };
     match command {
         Command::Init { preset, schema } => {
@@ -250,28 +250,9 @@ fn load_schema_file(path: &Path) -> Result<SchemaFile> {
     Ok(SchemaFile::parse(&path.display().to_string(), &text)?)
 }
 
-/// No subcommand: open (or create) the vault and show what is in it. The desktop window
-/// takes this place when the Slint shell lands.
-fn overview(ctx: &Ctx) -> Result<()> {
-    let vault = if ctx.path.exists() {
-        ctx.open()?
-    } else {
-        let pass = passphrase::new(passphrase::ENV, ctx.passphrase_file.as_deref())?;
-        let v = Vault::create(&ctx.path, &pass, Preset::Personal)?;
-        println!("Created a new vault at {}.", v.path().display());
-        v
-    };
-    println!("Cardbase — {}", vault.name());
-    output::sections(&vault)?;
-    println!("\nTry: cardbase add contacts --set first_name=Ada --set last_name=Lovelace");
-    println!("     cardbase list contacts --search ada    (cardbase --help for everything)");
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn command_line_definition_is_consistent() {
-        <super::Cli as clap::CommandFactory>::command().debug_assert();
-    }
+/// No subcommand: the desktop app. A passphrase from the environment or a file unlocks the
+/// vault at once (scripted runs, tests); otherwise the window asks for it.
+fn desktop(ctx: &Ctx) -> Result<()> {
+    let passphrase = passphrase::given(ctx.passphrase_file.as_deref())?;
+    crate::gui::run(crate::gui::Options::new(ctx.path.clone(), passphrase))
 }

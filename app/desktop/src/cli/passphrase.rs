@@ -14,6 +14,11 @@ pub fn existing(file: Option<&Path>) -> Result<Passphrase> {
     from_sources(ENV, file)?.map_or_else(|| prompt("Vault passphrase: "), Ok)
 }
 
+/// A passphrase given without asking (environment or file), if any.
+pub fn given(file: Option<&Path>) -> Result<Option<Passphrase>> {
+    from_sources(ENV, file)
+}
+
 /// A passphrase for a new vault (or a new passphrase for `passwd`): asked twice when prompted.
 pub fn new(env: &str, file: Option<&Path>) -> Result<Passphrase> {
     if let Some(p) = from_sources(env, file)? {

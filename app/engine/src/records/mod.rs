@@ -432,6 +432,21 @@ impl Vault {
         self.set_deleted(id, true)
     }
 
+    /// Moves several records to the bin in one step (one undo brings them all back).
+    pub fn delete_records(&mut self, ids: &[RecordId]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
+        for id in ids {
+            let section = self
+                .schema
+                .section_by_id(section_id(&tx, *id)?)
+                .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+            set_deleted_in(&tx, op, &self.schema.sections, section, *id, true)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Brings a deleted record back.
     pub fn restore_record(&mut self, id: RecordId) -> Result<()> {
         self.set_deleted(id, false)
@@ -758,7 +773,13 @@ pub(crate) fn parse_relation(conn: &Connection, sections: &[Section], f: &Field,
     if t.is_empty() {
         return Ok(None);
     }
-    match t.trim_start_matches('#').parse::<i64>() {
+    // "Acme Ltd (#4)" is how a relation is shown for editing; the id decides.
+    let id_text = t
+        .strip_suffix(')')
+        .and_then(|r| r.rsplit_once("(#"))
+        .map(|(_, id)| id)
+        .unwrap_or(t);
+    match id_text.trim_start_matches('#').parse::<i64>() {
         Ok(id) => Ok(Some(Value::Relation(RecordId(id)))),
         Err(_) => resolve_title(conn, sections, f, t).map(|id| Some(Value::Relation(id))),
     }

@@ -1,0 +1,460 @@
+//! The controller: owns the UI-side state, wires the `App` global's callbacks, and turns
+//! engine results into what the views show. Engine calls go through the [`Worker`]; their
+//! results come back on the UI thread and find the controller through a thread-local, since
+//! the UI-side state (models, `Rc`s) must never leave that thread.
+
+use super::rows::RecordRows;
+use super::text;
+use super::ui::{App, MainWindow, SectionItem};
+use super::worker::{Session, Worker};
+use super::{LinkOpener, SystemLinks};
+use cardbase_engine::query::SortKey;
+use cardbase_engine::schema::{Preset, Schema};
+use cardbase_engine::{Error, Passphrase, Vault};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// How the desktop app starts.
+pub struct Options {
+    pub vault: PathBuf,
+    /// Unlock at once with this passphrase (from `CARDBASE_PASSPHRASE` or a file).
+    pub passphrase: Option<Passphrase>,
+    pub links: Box<dyn LinkOpener>,
+}
+
+impl Options {
+    pub fn new(vault: PathBuf, passphrase: Option<Passphrase>) -> Options {
+        Options {
+            vault,
+            passphrase,
+            links: Box::new(SystemLinks),
+        }
+    }
+}
+
+/// A column of the record table: a field key and its width in logical pixels.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ColumnLayout {
+    pub key: String,
+    pub width: f32,
+}
+
+/// What the table shows: the section and how it is narrowed and sorted.
+#[derive(Debug, Clone, Default)]
+pub struct ViewState {
+    pub section: String,
+    pub search: String,
+    pub filter: String,
+    pub group: Option<String>,
+    pub sort: Vec<SortKey>,
+    pub columns: Vec<ColumnLayout>,
+    /// Saved column layouts per section key.
+    pub layouts: HashMap<String, Vec<ColumnLayout>>,
+}
+
+pub struct Controller {
+    pub(super) ui: slint::Weak<MainWindow>,
+    pub(super) worker: Worker,
+    pub(super) links: Box<dyn LinkOpener>,
+    pub(super) schema: RefCell<Schema>,
+    pub(super) view: RefCell<ViewState>,
+    pub(super) rows: Rc<RecordRows>,
+    pub(super) current: Cell<Option<usize>>,
+    pub(super) anchor: Cell<Option<usize>>,
+    /// A record to select once the table has loaded (after a save or a jump to a relation).
+    pub(super) pending_select: Cell<Option<i64>>,
+    pub(super) form: RefCell<Option<super::form::FormState>>,
+    pub(super) form_model: Rc<VecModel<super::ui::FieldView>>,
+    passphrase: RefCell<Option<Passphrase>>,
+}
+
+thread_local! {
+    static CONTROLLER: RefCell<Option<Rc<Controller>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with the controller, if the app is still up (results may arrive after it closed).
+pub(super) fn with_controller(f: impl FnOnce(&Rc<Controller>)) {
+    let c = CONTROLLER.with(|c| c.borrow().clone());
+    if let Some(c) = c {
+        f(&c);
+    }
+}
+
+/// Settings the app keeps in the vault, read when it opens.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Settings {
+    pub last_section: Option<String>,
+    pub dark: bool,
+    pub window: Option<(f32, f32)>,
+    pub layouts: HashMap<String, Vec<ColumnLayout>>,
+}
+
+fn read_settings(vault: &Vault) -> Settings {
+    let get = |k: &str| vault.setting(k).ok().flatten();
+    let mut layouts = HashMap::new();
+    for s in vault.schema().live_sections() {
+        if let Some(json) = get(&format!("ui.columns.{}", s.key))
+            && let Ok(cols) = serde_json::from_str::<Vec<ColumnLayout>>(&json)
+        {
+            layouts.insert(s.key.clone(), cols);
+        }
+    }
+    Settings {
+        last_section: get("ui.last_section"),
+        dark: get("ui.dark").as_deref() == Some("true"),
+        window: get("ui.window").and_then(|w| {
+            let (a, b) = w.split_once('x')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        }),
+        layouts,
+    }
+}
+
+/// What opening or creating a vault hands back to the UI.
+pub(super) type Opened = Result<(Schema, Settings), String>;
+
+impl Controller {
+    /// Creates the controller for a window and wires every callback.
+    pub fn install(ui: &MainWindow, worker: Worker, options: Options) -> Rc<Controller> {
+        let rows = RecordRows::new();
+        let c = Rc::new(Controller {
+            ui: ui.as_weak(),
+            worker,
+            links: options.links,
+            schema: RefCell::new(Schema::default()),
+            view: RefCell::new(ViewState::default()),
+            rows: rows.clone(),
+            current: Cell::new(None),
+            anchor: Cell::new(None),
+            pending_select: Cell::new(None),
+            form: RefCell::new(None),
+            form_model: Rc::new(VecModel::default()),
+            passphrase: RefCell::new(options.passphrase),
+        });
+        CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
+        set_vault_path(ui, &options.vault);
+        let app = ui.global::<App>();
+        app.set_rows(ModelRc::from(rows.clone()));
+        app.set_form_fields(ModelRc::from(c.form_model.clone()));
+        app.set_field_types(ModelRc::new(VecModel::from(
+            cardbase_engine::FieldType::ALL
+                .iter()
+                .map(|t| SharedString::from(t.key()))
+                .collect::<Vec<_>>(),
+        )));
+        rows.set_request(Box::new(|generation, page, ids| {
+            with_controller(|c| c.load_page(generation, page, ids));
+        }));
+        c.wire(&app);
+        c
+    }
+
+    /// Drops the controller (the window is closing).
+    pub fn uninstall() {
+        CONTROLLER.with(|slot| slot.borrow_mut().take());
+    }
+
+    pub(super) fn app<R>(&self, f: impl FnOnce(App<'_>) -> R) -> Option<R> {
+        self.ui.upgrade().map(|ui| f(ui.global::<App>()))
+    }
+
+    /// Shows a message in the bar at the bottom of the window.
+    pub(super) fn say(&self, text: impl Into<String>, error: bool) {
+        let text = text.into();
+        self.app(|a| {
+            a.set_message(text.into());
+            a.set_message_is_error(error);
+        });
+    }
+
+    pub(super) fn set_busy(&self, busy: bool) {
+        self.app(|a| a.set_busy(busy));
+    }
+
+    fn wire(self: &Rc<Self>, app: &App<'_>) {
+        macro_rules! on {
+            ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                app.$setter(move |$($arg),*| with_controller(|$c| { $body; }));
+            }};
+        }
+        app.on_passphrase_strength(|p| text::passphrase_strength(&p).into());
+        on!(on_create_vault, |c, p1, p2, preset, demo| c
+            .create_vault(&p1, &p2, preset, demo));
+        on!(on_unlock, |c, p| c.unlock(Passphrase::new(p.as_str())));
+        on!(on_select_section, |c, i| c.select_section(i as usize));
+        on!(on_select_group, |c, i| c.select_group(i));
+        on!(on_search_edited, |c, t| c.search_edited(&t));
+        on!(on_filter_accepted, |c, t| c.filter_accepted(&t));
+        on!(on_sort_by, |c, j, add| c.sort_by(j as usize, add));
+        on!(on_row_clicked, |c, i, ctrl, shift| c
+            .row_clicked(i as usize, ctrl, shift));
+        on!(on_move_current, |c, d| c.move_current(d));
+        on!(on_filter_by_cell, |c, i, j| c.filter_by_cell(i as usize, j as usize));
+        on!(on_resize_column, |c, j, w| c.resize_column(j as usize, w));
+        on!(on_resize_done, |c| c.save_layout());
+        on!(on_toggle_column, |c, k| c.toggle_column(&k));
+        on!(on_move_column, |c, k, d| c.move_column(&k, d));
+        on!(on_open_link, |c, l| c.open_link(&l));
+        on!(on_new_record, |c| c.new_record());
+        on!(on_edit_record, |c| c.edit_record());
+        on!(on_delete_selected, |c| c.delete_selected());
+        on!(on_undo, |c| c.undo());
+        on!(on_form_save, |c| c.form_save());
+        on!(on_form_cancel, |c| c.form_cancel());
+        on!(on_schema_show, |c| c.schema_show());
+        on!(on_schema_close, |c| c.schema_close());
+        on!(on_schema_select_section, |c, i| c.schema_select_section(i as usize));
+        on!(on_schema_rename_section, |c, i, l| c
+            .schema_rename_section(i as usize, l.to_string()));
+        on!(on_schema_toggle_section_hidden, |c, i| c
+            .schema_toggle_section_hidden(i as usize));
+        on!(on_schema_move_section, |c, i, d| c.schema_move_section(i as usize, d));
+        on!(on_schema_delete_section, |c, i| c.schema_delete_section(i as usize));
+        on!(on_schema_restore_section, |c, i| c.schema_restore_section(i as usize));
+        on!(on_schema_add_section, |c, k, l| c
+            .schema_add_section(k.to_string(), l.to_string()));
+        on!(on_schema_rename_field, |c, i, l| c
+            .schema_rename_field(i as usize, l.to_string()));
+        on!(on_schema_toggle_field_hidden, |c, i| c
+            .schema_toggle_field_hidden(i as usize));
+        on!(on_schema_move_field, |c, i, d| c.schema_move_field(i as usize, d));
+        on!(on_schema_delete_field, |c, i| c.schema_delete_field(i as usize));
+        on!(on_schema_restore_field, |c, i| c.schema_restore_field(i as usize));
+        on!(on_schema_change_type, |c, i, t| c
+            .schema_change_type(i as usize, t as usize));
+        on!(on_schema_add_field, |c, k, l, t| c.schema_add_field(
+            k.to_string(),
+            l.to_string(),
+            t as usize
+        ));
+        on!(on_dismiss_message, |c| c.say("", false));
+        on!(on_toggle_dark, |c| c.toggle_dark());
+        if let Some(ui) = self.ui.upgrade() {
+            ui.window().on_close_requested(|| {
+                with_controller(|c| c.save_window_size());
+                slint::CloseRequestResponse::HideWindow
+            });
+        }
+    }
+
+    /// First screen: unlock an existing vault (at once when a passphrase was given), or welcome.
+    pub fn start(self: &Rc<Self>) {
+        let exists = self.worker_path().exists();
+        self.app(|a| a.set_screen(if exists { "unlock" } else { "welcome" }.into()));
+        if exists && let Some(p) = self.passphrase.borrow_mut().take() {
+            self.unlock(p);
+        }
+    }
+
+    fn worker_path(&self) -> PathBuf {
+        self.app(|a| PathBuf::from(a.get_vault_path().as_str()))
+            .unwrap_or_default()
+    }
+
+    fn create_vault(self: &Rc<Self>, p1: &str, p2: &str, preset: i32, demo: bool) {
+        let error = if p1.is_empty() {
+            Some("Choose a passphrase.")
+        } else if p1 != p2 {
+            Some("The two passphrases differ.")
+        } else {
+            None
+        };
+        if let Some(e) = error {
+            self.app(|a| a.set_welcome_error(e.into()));
+            return;
+        }
+        self.app(|a| a.set_welcome_error("".into()));
+        let pass = Passphrase::new(p1);
+        let preset = if preset == 1 {
+            Preset::ClientBase
+        } else {
+            Preset::Personal
+        };
+        self.set_busy(true);
+        self.worker.run(
+            move |s: &mut Session| -> Opened {
+                let mut vault = Vault::create(&s.path, &pass, preset).map_err(|e| e.to_string())?;
+                if demo {
+                    let today = chrono::Local::now().date_naive();
+                    cardbase_engine::demo::load_demo(&mut vault, today).map_err(|e| e.to_string())?;
+                }
+                let opened = (vault.schema().clone(), read_settings(&vault));
+                s.vault = Some(vault);
+                Ok(opened)
+            },
+            |r| {
+                with_controller(|c| {
+                    c.set_busy(false);
+                    match r {
+                        Ok(opened) => c.opened(opened),
+                        Err(e) => {
+                            c.app(|a| a.set_welcome_error(e.into()));
+                        }
+                    }
+                })
+            },
+        );
+    }
+
+    pub(super) fn unlock(self: &Rc<Self>, pass: Passphrase) {
+        self.set_busy(true);
+        self.worker.run(
+            move |s: &mut Session| -> Opened {
+                let vault = Vault::open(&s.path, &pass).map_err(|e| match e {
+                    Error::WrongPassphraseOrDamaged(_) => {
+                        "Wrong passphrase (or the file is damaged). Try again.".to_string()
+                    }
+                    e => e.to_string(),
+                })?;
+                let opened = (vault.schema().clone(), read_settings(&vault));
+                s.vault = Some(vault);
+                Ok(opened)
+            },
+            |r| {
+                with_controller(|c| {
+                    c.set_busy(false);
+                    match r {
+                        Ok(opened) => c.opened(opened),
+                        Err(e) => {
+                            c.app(|a| a.set_unlock_error(e.into()));
+                        }
+                    }
+                })
+            },
+        );
+    }
+
+    fn opened(self: &Rc<Self>, (schema, settings): (Schema, Settings)) {
+        *self.schema.borrow_mut() = schema;
+        self.view.borrow_mut().layouts = settings.layouts;
+        if settings.dark {
+            self.set_dark(true);
+        }
+        if let (Some((w, h)), Some(ui)) = (settings.window, self.ui.upgrade()) {
+            ui.window().set_size(slint::LogicalSize::new(w, h));
+        }
+        self.app(|a| {
+            a.set_screen("main".into());
+            a.set_unlock_error("".into());
+        });
+        let sections = self.visible_sections();
+        let start = settings
+            .last_section
+            .and_then(|k| sections.iter().position(|s| *s == k))
+            .unwrap_or(0);
+        self.refresh_sections();
+        self.select_section(start);
+        if let Some(ui) = self.ui.upgrade() {
+            ui.invoke_focus_main();
+        }
+    }
+
+    /// Keys of the sections the sidebar shows, in order.
+    pub(super) fn visible_sections(&self) -> Vec<String> {
+        self.schema
+            .borrow()
+            .live_sections()
+            .filter(|s| !s.hidden)
+            .map(|s| s.key.clone())
+            .collect()
+    }
+
+    /// Reloads the sidebar: labels from the schema, counts from the vault.
+    pub(super) fn refresh_sections(self: &Rc<Self>) {
+        let keys = self.visible_sections();
+        self.worker.run(
+            move |s: &mut Session| {
+                let Some(v) = s.vault.as_ref() else { return Vec::new() };
+                keys.iter()
+                    .filter_map(|k| {
+                        let section = v.schema().section(k)?;
+                        Some((k.clone(), section.label.clone(), v.count(k).unwrap_or(0)))
+                    })
+                    .collect::<Vec<_>>()
+            },
+            |list| {
+                with_controller(|c| {
+                    let current = c.view.borrow().section.clone();
+                    let items: Vec<SectionItem> = list
+                        .iter()
+                        .map(|(k, l, n)| SectionItem {
+                            key: k.as_str().into(),
+                            label: text::bidi_display(l).into(),
+                            count: *n as i32,
+                        })
+                        .collect();
+                    let index = list
+                        .iter()
+                        .position(|(k, _, _)| *k == current)
+                        .map(|i| i as i32)
+                        .unwrap_or(-1);
+                    c.app(|a| {
+                        a.set_sections(ModelRc::new(VecModel::from(items)));
+                        a.set_current_section(index);
+                    });
+                })
+            },
+        );
+    }
+
+    fn toggle_dark(&self) {
+        let dark = !self.app(|a| a.get_dark()).unwrap_or(false);
+        self.set_dark(dark);
+        self.save_setting("ui.dark", dark.to_string());
+    }
+
+    fn set_dark(&self, dark: bool) {
+        if let Some(ui) = self.ui.upgrade() {
+            ui.global::<App>().set_dark(dark);
+            let scheme = if dark {
+                slint::language::ColorScheme::Dark
+            } else {
+                slint::language::ColorScheme::Light
+            };
+            ui.global::<super::ui::Palette>().set_color_scheme(scheme);
+        }
+    }
+
+    /// Saves a setting in the vault, in the background.
+    pub(super) fn save_setting(&self, key: &str, value: String) {
+        let key = key.to_string();
+        self.worker.run(
+            move |s: &mut Session| {
+                if let Some(v) = s.vault.as_mut() {
+                    let _ = v.set_setting(&key, &value);
+                }
+            },
+            |_| {},
+        );
+    }
+
+    fn save_window_size(&self) {
+        if let Some(ui) = self.ui.upgrade() {
+            let size = ui.window().size().to_logical(ui.window().scale_factor());
+            self.save_setting("ui.window", format!("{}x{}", size.width.round(), size.height.round()));
+        }
+    }
+
+    fn open_link(self: &Rc<Self>, link: &str) {
+        if let Some(id) = link.strip_prefix('#').and_then(|i| i.parse::<i64>().ok()) {
+            self.open_record(id);
+        } else if let Err(e) = self.links.open(link) {
+            self.say(e, true);
+        }
+    }
+}
+
+/// Sets the vault path shown on the welcome and unlock screens and used by the worker.
+pub(super) fn set_vault_path(ui: &MainWindow, path: &std::path::Path) {
+    let app = ui.global::<App>();
+    app.set_vault_path(path.display().to_string().into());
+    app.set_vault_name(
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            .into(),
+    );
+}

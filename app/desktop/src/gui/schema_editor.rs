@@ -1,0 +1,304 @@
+//! The schema editor: sections and fields renamed, hidden, reordered, added, deleted to the bin
+//! and restored, and fields retyped, each through one engine migration.
+
+use super::controller::{Controller, with_controller};
+use super::ui::{SchemaFieldItem, SchemaSectionItem};
+use super::worker::Session;
+use cardbase_engine::schema::edit::FieldChange;
+use cardbase_engine::schema::{FieldSpec, Schema};
+use cardbase_engine::{FieldType, Vault};
+use slint::{ModelRc, VecModel};
+use std::rc::Rc;
+
+impl Controller {
+    pub(super) fn schema_show(self: &Rc<Self>) {
+        let current = self.view.borrow().section.clone();
+        let index = self
+            .schema
+            .borrow()
+            .sections
+            .iter()
+            .position(|s| s.key == current)
+            .unwrap_or(0);
+        self.app(|a| {
+            a.set_schema_section(index as i32);
+            a.set_schema_error("".into());
+            a.set_schema_open(true);
+        });
+        self.show_schema_lists();
+    }
+
+    pub(super) fn schema_close(&self) {
+        self.app(|a| a.set_schema_open(false));
+        if let Some(ui) = self.ui.upgrade() {
+            ui.invoke_focus_main();
+        }
+    }
+
+    fn schema_index(&self) -> usize {
+        self.app(|a| a.get_schema_section().max(0) as usize).unwrap_or(0)
+    }
+
+    fn show_schema_lists(&self) {
+        self.show_schema_sections();
+        self.show_schema_fields();
+    }
+
+    fn show_schema_sections(&self) {
+        let schema = self.schema.borrow();
+        let sections: Vec<SchemaSectionItem> = schema
+            .sections
+            .iter()
+            .map(|s| SchemaSectionItem {
+                key: s.key.as_str().into(),
+                label: s.label.as_str().into(),
+                hidden: s.hidden,
+                deleted: s.deleted,
+            })
+            .collect();
+        self.app(|a| a.set_schema_sections(ModelRc::new(VecModel::from(sections))));
+    }
+
+    /// The fields of the section chosen in the editor (rebuilt without touching the section
+    /// list, so a label being edited there keeps its editor).
+    fn show_schema_fields(&self) {
+        let schema = self.schema.borrow();
+        let index = self.schema_index().min(schema.sections.len().saturating_sub(1));
+        let fields: Vec<SchemaFieldItem> = schema
+            .sections
+            .get(index)
+            .map(|s| {
+                s.fields
+                    .iter()
+                    .map(|f| SchemaFieldItem {
+                        key: f.key.as_str().into(),
+                        label: f.label.as_str().into(),
+                        kind: f.kind.key().into(),
+                        hidden: f.hidden,
+                        deleted: f.deleted,
+                        required: f.required,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.app(|a| a.set_schema_fields(ModelRc::new(VecModel::from(fields))));
+    }
+
+    pub(super) fn schema_select_section(&self, index: usize) {
+        if self.app(|a| a.get_schema_section()) == Some(index as i32) {
+            return;
+        }
+        self.app(|a| a.set_schema_section(index as i32));
+        self.show_schema_fields();
+    }
+
+    fn section_key(&self, index: usize) -> Option<String> {
+        self.schema.borrow().sections.get(index).map(|s| s.key.clone())
+    }
+
+    fn field_key(&self, index: usize) -> Option<(String, String)> {
+        let schema = self.schema.borrow();
+        let s = schema.sections.get(self.schema_index())?;
+        Some((s.key.clone(), s.fields.get(index)?.key.clone()))
+    }
+
+    /// Runs one schema edit on the worker; then refreshes the editor, sidebar and table.
+    fn migrate(self: &Rc<Self>, edit: impl FnOnce(&mut Vault) -> cardbase_engine::Result<String> + Send + 'static) {
+        self.set_busy(true);
+        self.worker.run(
+            move |s: &mut Session| -> Result<(Schema, String), String> {
+                let v = s.vault.as_mut().ok_or("the vault is not open")?;
+                let done = edit(v).map_err(|e| e.to_string())?;
+                Ok((v.schema().clone(), done))
+            },
+            |r| {
+                with_controller(|c| {
+                    c.set_busy(false);
+                    match r {
+                        Ok((schema, done)) => {
+                            *c.schema.borrow_mut() = schema;
+                            c.app(|a| a.set_schema_error("".into()));
+                            if !done.is_empty() {
+                                c.say(done, false);
+                            }
+                            c.schema_changed();
+                        }
+                        Err(e) => {
+                            c.app(|a| a.set_schema_error(e.into()));
+                        }
+                    }
+                })
+            },
+        );
+    }
+
+    /// After a schema edit: the editor's lists, the sidebar, the columns and the rows.
+    fn schema_changed(self: &Rc<Self>) {
+        self.show_schema_lists();
+        let sections = self.visible_sections();
+        let current = self.view.borrow().section.clone();
+        match sections.iter().position(|k| *k == current) {
+            Some(i) => {
+                // Keep the table's state; drop columns whose fields are gone or hidden.
+                {
+                    let schema = self.schema.borrow();
+                    let mut view = self.view.borrow_mut();
+                    if let Some(s) = schema.section(&current) {
+                        view.columns.retain(|c| s.field(&c.key).is_some_and(|f| !f.hidden));
+                    }
+                }
+                self.app(|a| a.set_current_section(i as i32));
+                self.show_columns();
+                self.rows.refresh_rows();
+                self.refresh_table();
+            }
+            None if !sections.is_empty() => self.select_section(0),
+            None => {}
+        }
+        self.refresh_sections();
+    }
+
+    pub(super) fn schema_rename_section(self: &Rc<Self>, index: usize, label: String) {
+        let Some(key) = self.section_key(index) else { return };
+        self.migrate(move |v| {
+            v.rename_section(&key, &label)
+                .map(|_| format!("Renamed the section to {label:?}."))
+        });
+    }
+
+    pub(super) fn schema_toggle_section_hidden(self: &Rc<Self>, index: usize) {
+        let Some((key, hidden)) = self
+            .schema
+            .borrow()
+            .sections
+            .get(index)
+            .map(|s| (s.key.clone(), s.hidden))
+        else {
+            return;
+        };
+        self.migrate(move |v| v.set_section_hidden(&key, !hidden).map(|_| String::new()));
+    }
+
+    pub(super) fn schema_move_section(self: &Rc<Self>, index: usize, delta: i32) {
+        let Some(key) = self.section_key(index) else { return };
+        let live: Vec<String> = self.schema.borrow().live_sections().map(|s| s.key.clone()).collect();
+        let Some(pos) = live.iter().position(|k| *k == key) else {
+            return;
+        };
+        let to = (pos as i32 + delta).clamp(0, live.len() as i32 - 1) as usize + 1;
+        self.app(|a| a.set_schema_section((index as i32 + delta).max(0)));
+        self.migrate(move |v| v.move_section(&key, to).map(|_| String::new()));
+    }
+
+    pub(super) fn schema_delete_section(self: &Rc<Self>, index: usize) {
+        let Some(key) = self.section_key(index) else { return };
+        self.migrate(move |v| {
+            v.delete_section(&key)
+                .map(|_| format!("Moved section {key} to the bin; Restore brings it back."))
+        });
+    }
+
+    pub(super) fn schema_restore_section(self: &Rc<Self>, index: usize) {
+        let Some(key) = self.section_key(index) else { return };
+        self.migrate(move |v| v.restore_section(&key).map(|_| format!("Restored section {key}.")));
+    }
+
+    pub(super) fn schema_add_section(self: &Rc<Self>, key: String, label: String) {
+        let label = if label.trim().is_empty() { key.clone() } else { label };
+        self.migrate(move |v| {
+            v.add_section(&key, &label)?;
+            v.add_field(&key, &FieldSpec::new("title", "Title", FieldType::Text))?;
+            v.set_section_title(&key, &["title".to_string()])?;
+            Ok(format!("Added section {label:?} with a Title field."))
+        });
+    }
+
+    pub(super) fn schema_rename_field(self: &Rc<Self>, index: usize, label: String) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        self.migrate(move |v| {
+            v.rename_field(&s, &f, &label)
+                .map(|_| format!("Renamed the field to {label:?}."))
+        });
+    }
+
+    pub(super) fn schema_toggle_field_hidden(self: &Rc<Self>, index: usize) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        let hidden = self
+            .schema
+            .borrow()
+            .section(&s)
+            .and_then(|x| x.field(&f))
+            .is_some_and(|x| x.hidden);
+        self.migrate(move |v| v.set_field_hidden(&s, &f, !hidden).map(|_| String::new()));
+    }
+
+    pub(super) fn schema_move_field(self: &Rc<Self>, index: usize, delta: i32) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        let live: Vec<String> = self
+            .schema
+            .borrow()
+            .section(&s)
+            .map(|x| x.live_fields().map(|f| f.key.clone()).collect())
+            .unwrap_or_default();
+        let Some(pos) = live.iter().position(|k| *k == f) else {
+            return;
+        };
+        let to = (pos as i32 + delta).clamp(0, live.len() as i32 - 1) as usize + 1;
+        self.migrate(move |v| v.move_field(&s, &f, to).map(|_| String::new()));
+    }
+
+    pub(super) fn schema_delete_field(self: &Rc<Self>, index: usize) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        self.migrate(move |v| {
+            v.delete_field(&s, &f)
+                .map(|_| format!("Moved field {f} to the bin with its values; Restore brings them back."))
+        });
+    }
+
+    pub(super) fn schema_restore_field(self: &Rc<Self>, index: usize) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        self.migrate(move |v| {
+            v.restore_field(&s, &f)
+                .map(|_| format!("Restored field {f} with its values."))
+        });
+    }
+
+    pub(super) fn schema_change_type(self: &Rc<Self>, index: usize, type_index: usize) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        let Some(kind) = FieldType::ALL.get(type_index).copied() else {
+            return;
+        };
+        let same = self
+            .schema
+            .borrow()
+            .section(&s)
+            .and_then(|x| x.field(&f))
+            .is_some_and(|x| x.kind == kind);
+        if same {
+            return;
+        }
+        self.migrate(move |v| {
+            let report = v.change_field_type(&s, &f, kind, &FieldChange::default())?;
+            Ok(format!("Changed {f} to {kind}: {}.", report.summary()))
+        });
+    }
+
+    pub(super) fn schema_add_field(self: &Rc<Self>, key: String, label: String, type_index: usize) {
+        let section = self
+            .schema
+            .borrow()
+            .sections
+            .get(self.schema_index())
+            .map(|s| s.key.clone());
+        let Some(section) = section else { return };
+        let kind = FieldType::ALL.get(type_index).copied().unwrap_or(FieldType::Text);
+        let label = if label.trim().is_empty() { key.clone() } else { label };
+        self.migrate(move |v| {
+            let mut spec = FieldSpec::new(&key, &label, kind);
+            if kind == FieldType::Choice {
+                spec.choices = vec!["A".into(), "B".into()];
+            }
+            v.add_field(&section, &spec).map(|_| format!("Added field {label:?}."))
+        });
+    }
+}

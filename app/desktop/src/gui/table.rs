@@ -1,0 +1,672 @@
+//! The record table: which section, search, filter, group and sort; the columns and their
+//! layout; selection; and the actions on selected records (delete, undo).
+
+use super::controller::{ColumnLayout, Controller, with_controller};
+use super::rows::RowCells;
+use super::text;
+use super::ui::{ColumnChoice, ColumnItem};
+use super::worker::Session;
+use cardbase_engine::query::{Aggregate, AggregateFn, StatsQuery, parse_filter};
+use cardbase_engine::records::Record;
+use cardbase_engine::schema::{Field, Section};
+use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
+use slint::{Model, ModelRc, SharedString, VecModel};
+use std::rc::Rc;
+
+/// Sections larger than this get an index on a field the first time the user sorts by it.
+const INDEX_ON_SORT_ABOVE: usize = 20_000;
+
+fn default_columns(section: &Section) -> Vec<ColumnLayout> {
+    section
+        .visible_fields()
+        .filter(|f| !matches!(f.kind, FieldType::Photo | FieldType::LongText | FieldType::Secret))
+        .take(6)
+        .map(|f| ColumnLayout {
+            key: f.key.clone(),
+            width: default_width(f),
+        })
+        .collect()
+}
+
+fn default_width(f: &Field) -> f32 {
+    match f.kind {
+        FieldType::Number | FieldType::Money | FieldType::Percent | FieldType::Checkbox => 110.0,
+        FieldType::Date | FieldType::DateNoYear => 110.0,
+        FieldType::Phones | FieldType::Emails | FieldType::Addresses => 200.0,
+        _ => 150.0,
+    }
+}
+
+/// The text of a value in a table cell: secrets masked, relations by title, RTL reordered.
+pub(super) fn cell_text(vault: &Vault, field: &Field, value: &Value) -> (String, bool) {
+    let raw = match value {
+        _ if field.kind == FieldType::Secret => "••••••".to_string(),
+        Value::Relation(id) => vault.record_title(*id),
+        Value::Photo(_) => "🖼".to_string(),
+        v => v.display().replace('\n', " "),
+    };
+    let rtl = text::is_rtl(&raw);
+    (text::bidi_display(&raw), rtl)
+}
+
+fn row_cells(vault: &Vault, section: &Section, record: Option<&Record>, keys: &[String]) -> RowCells {
+    keys.iter()
+        .map(|k| {
+            let value = record.and_then(|r| r.get(k));
+            match (section.field(k), value) {
+                (Some(f), Some(v)) => cell_text(vault, f, v),
+                _ => (String::new(), false),
+            }
+        })
+        .collect()
+}
+
+/// What a refresh of the table brings back from the engine.
+struct Listing {
+    ids: Vec<i64>,
+    footer: String,
+}
+
+impl Controller {
+    pub(super) fn select_section(self: &Rc<Self>, index: usize) {
+        let sections = self.visible_sections();
+        let Some(key) = sections.get(index).cloned() else {
+            return;
+        };
+        {
+            let schema = self.schema.borrow();
+            let Some(section) = schema.section(&key) else { return };
+            let mut view = self.view.borrow_mut();
+            view.section = key.clone();
+            view.search.clear();
+            view.filter.clear();
+            view.group = None;
+            view.sort.clear();
+            let saved = view.layouts.get(&key).cloned().unwrap_or_default();
+            let valid: Vec<ColumnLayout> = saved.into_iter().filter(|c| section.field(&c.key).is_some()).collect();
+            view.columns = if valid.is_empty() {
+                default_columns(section)
+            } else {
+                valid
+            };
+        }
+        self.app(|a| {
+            a.set_current_section(index as i32);
+            a.set_search_text("".into());
+            a.set_filter_text("".into());
+            a.set_filter_error("".into());
+            a.set_current_group(-1);
+        });
+        self.save_setting("ui.last_section", key);
+        self.show_columns();
+        self.load_groups();
+        self.refresh_table();
+    }
+
+    /// The query for what the table shows now.
+    fn query(&self) -> Query {
+        let view = self.view.borrow();
+        let mut q = Query::section(&view.section);
+        if !view.search.trim().is_empty() {
+            q.search = Some(view.search.clone());
+        }
+        q.sort = view.sort.clone();
+        q
+    }
+
+    /// Reloads the ids of the current view, the footer, and then the card.
+    pub(super) fn refresh_table(self: &Rc<Self>) {
+        let (query, filter, group, numeric) = {
+            let view = self.view.borrow();
+            let schema = self.schema.borrow();
+            let numeric = schema.section(&view.section).and_then(|s| {
+                view.columns
+                    .iter()
+                    .filter_map(|c| s.field(&c.key))
+                    .find(|f| f.kind.is_numeric())
+                    .map(|f| f.key.clone())
+            });
+            let group = view.group.clone().and_then(|g| {
+                let field = schema
+                    .section(&view.section)?
+                    .live_fields()
+                    .find(|f| f.kind == FieldType::Tags)?
+                    .key
+                    .clone();
+                Some(format!(
+                    "{field} = \"{}\"",
+                    g.replace('\\', "\\\\").replace('"', "\\\"")
+                ))
+            });
+            (self.query(), view.filter.clone(), group, numeric)
+        };
+        self.set_busy(true);
+        self.worker.run(
+            move |s: &mut Session| -> Result<Listing, String> {
+                let v = s.vault.as_ref().ok_or("the vault is not open")?;
+                let mut q = query;
+                for expr in [Some(filter), group]
+                    .into_iter()
+                    .flatten()
+                    .filter(|f| !f.trim().is_empty())
+                {
+                    q.filters.push(parse_filter(&expr).map_err(|e| e.to_string())?);
+                }
+                let ids: Vec<i64> = v
+                    .list_ids(&q)
+                    .map_err(|e| e.to_string())?
+                    .into_iter()
+                    .map(|i| i.0)
+                    .collect();
+                let mut footer = format!("{} records", ids.len());
+                if let Some(key) = numeric {
+                    let agg = |func| Aggregate {
+                        func,
+                        field: key.clone(),
+                    };
+                    let sq = StatsQuery {
+                        section: q.section.clone(),
+                        search: q.search.clone(),
+                        filters: q.filters.clone(),
+                        group_by: None,
+                        aggregates: vec![
+                            agg(AggregateFn::Sum),
+                            agg(AggregateFn::Avg),
+                            agg(AggregateFn::Min),
+                            agg(AggregateFn::Max),
+                        ],
+                    };
+                    if let Ok(rows) = v.stats(&sq)
+                        && let Some(row) = rows.first()
+                    {
+                        let label = v
+                            .schema()
+                            .section(&q.section)
+                            .and_then(|s| s.field(&key))
+                            .map(|f| f.label.clone());
+                        let show = |i: usize| {
+                            row.values[i]
+                                .as_ref()
+                                .map(|v| v.display())
+                                .unwrap_or_else(|| "—".into())
+                        };
+                        footer.push_str(&format!(
+                            "   {}: sum {}  avg {}  min {}  max {}",
+                            label.unwrap_or(key),
+                            show(0),
+                            show(1),
+                            show(2),
+                            show(3)
+                        ));
+                    }
+                }
+                Ok(Listing { ids, footer })
+            },
+            |r| {
+                with_controller(|c| {
+                    c.set_busy(false);
+                    match r {
+                        Ok(listing) => c.show_listing(listing),
+                        Err(e) => {
+                            c.app(|a| a.set_filter_error(e.into()));
+                        }
+                    }
+                })
+            },
+        );
+    }
+
+    fn show_listing(self: &Rc<Self>, listing: Listing) {
+        self.app(|a| {
+            a.set_filter_error("".into());
+            a.set_footer(listing.footer.into());
+        });
+        let keep = self
+            .pending_select
+            .take()
+            .or_else(|| self.current.get().and_then(|r| self.rows.id_at(r)));
+        self.rows.set_ids(listing.ids);
+        let row = keep
+            .and_then(|id| self.rows.row_of(id))
+            .or(if self.rows.len() > 0 { Some(0) } else { None });
+        match row {
+            Some(r) => {
+                self.rows.select(r, false, None);
+                self.set_current(Some(r));
+                if let Some(ui) = self.ui.upgrade() {
+                    ui.invoke_show_current();
+                }
+            }
+            None => self.set_current(None),
+        }
+    }
+
+    pub(super) fn set_current(self: &Rc<Self>, row: Option<usize>) {
+        self.current.set(row);
+        self.app(|a| a.set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
+        self.load_card(row.and_then(|r| self.rows.id_at(r)));
+    }
+
+    /// Reads one page of rows for the table model.
+    pub(super) fn load_page(self: &Rc<Self>, generation: u64, page: usize, ids: Vec<i64>) {
+        let (section, keys) = {
+            let view = self.view.borrow();
+            (
+                view.section.clone(),
+                view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
+            )
+        };
+        self.worker.run(
+            move |s: &mut Session| {
+                let Some(v) = s.vault.as_ref() else { return Vec::new() };
+                let Some(sec) = v.schema().section(&section).cloned() else {
+                    return Vec::new();
+                };
+                let wanted: Vec<RecordId> = ids.iter().map(|i| RecordId(*i)).collect();
+                let records = v.records_by_ids(&section, &wanted).unwrap_or_default();
+                ids.iter()
+                    .map(|id| row_cells(v, &sec, records.iter().find(|r| r.id.0 == *id), &keys))
+                    .collect::<Vec<_>>()
+            },
+            move |rows| with_controller(|c| c.rows.fill_page(generation, page, rows)),
+        );
+    }
+
+    /// Pushes the column layout and sort marks to the header.
+    pub(super) fn show_columns(&self) {
+        let view = self.view.borrow();
+        let schema = self.schema.borrow();
+        let Some(section) = schema.section(&view.section) else {
+            return;
+        };
+        let items: Vec<ColumnItem> = view
+            .columns
+            .iter()
+            .filter_map(|c| {
+                let f = section.field(&c.key)?;
+                let rank = view.sort.iter().position(|s| s.field == c.key);
+                let sort = rank.map(|r| if view.sort[r].desc { -1 } else { 1 }).unwrap_or(0);
+                Some(ColumnItem {
+                    key: f.key.as_str().into(),
+                    label: text::bidi_display(&f.label).into(),
+                    width: c.width,
+                    numeric: f.kind.is_numeric(),
+                    sort,
+                    sort_rank: rank.map(|r| r as i32 + 1).unwrap_or(0),
+                })
+            })
+            .collect();
+        let total: f32 = items.iter().map(|c| c.width).sum();
+        let choices: Vec<ColumnChoice> = section
+            .visible_fields()
+            .map(|f| ColumnChoice {
+                key: f.key.as_str().into(),
+                label: f.label.as_str().into(),
+                shown: view.columns.iter().any(|c| c.key == f.key),
+            })
+            .collect();
+        self.app(|a| {
+            a.set_columns(ModelRc::new(VecModel::from(items)));
+            a.set_columns_width(total);
+            a.set_column_choices(ModelRc::new(VecModel::from(choices)));
+        });
+    }
+
+    /// Lists the section's groups (the values of its first tags field) under it in the sidebar.
+    fn load_groups(self: &Rc<Self>) {
+        let section = self.view.borrow().section.clone();
+        let field = self.schema.borrow().section(&section).and_then(|s| {
+            s.live_fields()
+                .find(|f| f.kind == FieldType::Tags)
+                .map(|f| f.key.clone())
+        });
+        let Some(field) = field else {
+            self.app(|a| a.set_groups(ModelRc::default()));
+            return;
+        };
+        self.worker.run(
+            move |s: &mut Session| {
+                let Some(v) = s.vault.as_ref() else { return Vec::new() };
+                let q = StatsQuery {
+                    section,
+                    group_by: Some(field),
+                    ..StatsQuery::default()
+                };
+                v.stats(&q)
+                    .map(|rows| rows.into_iter().filter_map(|r| r.group).collect())
+                    .unwrap_or_default()
+            },
+            |groups: Vec<String>| {
+                with_controller(|c| {
+                    let items: Vec<SharedString> = groups.iter().map(|g| g.as_str().into()).collect();
+                    c.app(|a| a.set_groups(ModelRc::new(VecModel::from(items))));
+                })
+            },
+        );
+    }
+
+    pub(super) fn select_group(self: &Rc<Self>, index: i32) {
+        let groups = self.app(|a| a.get_groups()).unwrap_or_default();
+        let chosen = if index < 0 {
+            None
+        } else {
+            groups.row_data(index as usize).map(|g| g.to_string())
+        };
+        let same = self.view.borrow().group == chosen;
+        let (group, shown) = if same { (None, -1) } else { (chosen, index) };
+        self.view.borrow_mut().group = group;
+        self.app(|a| a.set_current_group(shown));
+        self.refresh_table();
+    }
+
+    pub(super) fn search_edited(self: &Rc<Self>, text: &str) {
+        self.view.borrow_mut().search = text.to_string();
+        self.refresh_table();
+    }
+
+    pub(super) fn filter_accepted(self: &Rc<Self>, text: &str) {
+        self.view.borrow_mut().filter = text.trim().to_string();
+        self.refresh_table();
+    }
+
+    /// Click on a header: sort by that column (again: reverse); with shift, add it as the next
+    /// sort key.
+    pub(super) fn sort_by(self: &Rc<Self>, column: usize, add: bool) {
+        let (key, section) = {
+            let view = self.view.borrow();
+            let Some(c) = view.columns.get(column) else { return };
+            (c.key.clone(), view.section.clone())
+        };
+        {
+            let mut view = self.view.borrow_mut();
+            let existing = view.sort.iter().position(|s| s.field == key);
+            match (add, existing) {
+                (true, Some(i)) => view.sort[i].desc = !view.sort[i].desc,
+                (true, None) => view.sort.push(SortKey {
+                    field: key.clone(),
+                    desc: false,
+                }),
+                (false, Some(0)) => {
+                    let desc = !view.sort[0].desc;
+                    view.sort = vec![SortKey {
+                        field: key.clone(),
+                        desc,
+                    }];
+                }
+                (false, _) => {
+                    view.sort = vec![SortKey {
+                        field: key.clone(),
+                        desc: false,
+                    }]
+                }
+            }
+        }
+        self.show_columns();
+        let needs_index = self
+            .schema
+            .borrow()
+            .section(&section)
+            .and_then(|s| s.field(&key))
+            .is_some_and(|f| !f.indexed && !f.unique && f.kind != FieldType::Relation);
+        if needs_index && self.rows.len() > INDEX_ON_SORT_ABOVE {
+            // Large sections get an index the first time they are sorted by a field.
+            self.set_busy(true);
+            self.worker.run(
+                move |s: &mut Session| {
+                    let v = s.vault.as_mut()?;
+                    let change = cardbase_engine::schema::edit::FieldChange {
+                        indexed: Some(true),
+                        ..Default::default()
+                    };
+                    v.set_field_options(&section, &key, &change).ok()?;
+                    Some(v.schema().clone())
+                },
+                |schema| {
+                    with_controller(|c| {
+                        if let Some(schema) = schema {
+                            *c.schema.borrow_mut() = schema;
+                        }
+                        c.refresh_table();
+                    })
+                },
+            );
+        } else {
+            self.refresh_table();
+        }
+    }
+
+    pub(super) fn row_clicked(self: &Rc<Self>, row: usize, ctrl: bool, shift: bool) {
+        let anchor = if shift {
+            self.anchor.get().or(self.current.get())
+        } else {
+            None
+        };
+        self.rows.select(row, ctrl, anchor);
+        if !shift {
+            self.anchor.set(Some(row));
+        }
+        self.set_current(Some(row));
+        if let Some(ui) = self.ui.upgrade() {
+            ui.invoke_focus_main();
+        }
+    }
+
+    pub(super) fn move_current(self: &Rc<Self>, delta: i32) {
+        let n = self.rows.len();
+        if n == 0 {
+            return;
+        }
+        let row = match self.current.get() {
+            Some(r) => (r as i64 + delta as i64).clamp(0, n as i64 - 1) as usize,
+            None => 0,
+        };
+        self.rows.select(row, false, None);
+        self.anchor.set(Some(row));
+        self.set_current(Some(row));
+    }
+
+    /// "Filter by selection": add `field = value` of the clicked cell to the filter.
+    pub(super) fn filter_by_cell(self: &Rc<Self>, row: usize, column: usize) {
+        let Some(id) = self.rows.id_at(row) else { return };
+        let key = {
+            let view = self.view.borrow();
+            let Some(c) = view.columns.get(column) else { return };
+            c.key.clone()
+        };
+        self.worker.run(
+            move |s: &mut Session| {
+                let v = s.vault.as_ref()?;
+                let record = v.record(RecordId(id)).ok()?;
+                let condition = match record.get(&key) {
+                    None => format!("{key} empty"),
+                    Some(Value::Relation(target)) => format!("{key} = {target}"),
+                    Some(Value::Items(items)) => format!("{key} = {}", quote(&items.first()?.value)),
+                    Some(Value::Tags(tags)) => format!("{key} = {}", quote(tags.first()?)),
+                    Some(Value::Money { cents, .. }) => format!("{key} = {}", *cents as f64 / 100.0),
+                    Some(value) => format!("{key} = {}", quote(&value.display())),
+                };
+                Some(condition)
+            },
+            |condition| {
+                with_controller(|c| {
+                    let Some(condition) = condition else { return };
+                    let filter = {
+                        let mut view = c.view.borrow_mut();
+                        view.filter = if view.filter.is_empty() {
+                            condition
+                        } else {
+                            format!("{} AND {condition}", view.filter)
+                        };
+                        view.filter.clone()
+                    };
+                    c.app(|a| a.set_filter_text(filter.into()));
+                    c.refresh_table();
+                })
+            },
+        );
+    }
+
+    pub(super) fn resize_column(&self, column: usize, width: f32) {
+        let total = {
+            let mut view = self.view.borrow_mut();
+            let Some(c) = view.columns.get_mut(column) else { return };
+            c.width = width;
+            view.columns.iter().map(|c| c.width).sum::<f32>()
+        };
+        self.app(|a| {
+            let cols = a.get_columns();
+            if let Some(mut item) = cols.row_data(column) {
+                item.width = width;
+                cols.set_row_data(column, item);
+            }
+            a.set_columns_width(total);
+        });
+    }
+
+    /// Remembers the current section's column layout in the vault.
+    pub(super) fn save_layout(&self) {
+        let (key, json) = {
+            let mut view = self.view.borrow_mut();
+            let cols = view.columns.clone();
+            let section = view.section.clone();
+            view.layouts.insert(section.clone(), cols.clone());
+            (
+                format!("ui.columns.{section}"),
+                serde_json::to_string(&cols).unwrap_or_default(),
+            )
+        };
+        self.save_setting(&key, json);
+    }
+
+    pub(super) fn toggle_column(self: &Rc<Self>, key: &str) {
+        {
+            let schema = self.schema.borrow();
+            let mut view = self.view.borrow_mut();
+            let Some(field) = schema.section(&view.section).and_then(|s| s.field(key)).cloned() else {
+                return;
+            };
+            if let Some(i) = view.columns.iter().position(|c| c.key == key) {
+                if view.columns.len() > 1 {
+                    view.columns.remove(i);
+                }
+            } else {
+                view.columns.push(ColumnLayout {
+                    key: key.to_string(),
+                    width: default_width(&field),
+                });
+            }
+        }
+        self.columns_changed();
+    }
+
+    pub(super) fn move_column(self: &Rc<Self>, key: &str, delta: i32) {
+        {
+            let mut view = self.view.borrow_mut();
+            let Some(i) = view.columns.iter().position(|c| c.key == key) else {
+                return;
+            };
+            let j = (i as i32 + delta).clamp(0, view.columns.len() as i32 - 1) as usize;
+            view.columns.swap(i, j);
+        }
+        self.columns_changed();
+    }
+
+    fn columns_changed(self: &Rc<Self>) {
+        self.show_columns();
+        self.save_layout();
+        self.rows.refresh_rows();
+        self.refresh_table();
+    }
+
+    /// Jumps to a record (a related record on the card): its section, unfiltered, selected.
+    pub(super) fn open_record(self: &Rc<Self>, id: i64) {
+        self.worker.run(
+            move |s: &mut Session| {
+                s.vault
+                    .as_ref()
+                    .and_then(|v| v.section_of(RecordId(id)).ok().map(|s| s.key.clone()))
+            },
+            move |section| {
+                with_controller(|c| {
+                    let Some(section) = section else { return };
+                    let Some(index) = c.visible_sections().iter().position(|k| *k == section) else {
+                        return;
+                    };
+                    c.pending_select.set(Some(id));
+                    c.select_section(index);
+                    c.refresh_sections();
+                })
+            },
+        );
+    }
+
+    /// Deletes the selected records (or the current one) in one step that Ctrl+Z undoes.
+    pub(super) fn delete_selected(self: &Rc<Self>) {
+        let mut ids = self.rows.selected_ids();
+        if ids.is_empty() {
+            ids.extend(self.current.get().and_then(|r| self.rows.id_at(r)));
+        }
+        if ids.is_empty() {
+            return;
+        }
+        let n = ids.len();
+        self.worker.run(
+            move |s: &mut Session| -> Result<(), String> {
+                let v = s.vault.as_mut().ok_or("the vault is not open")?;
+                let ids: Vec<RecordId> = ids.into_iter().map(RecordId).collect();
+                v.delete_records(&ids).map_err(|e| e.to_string())
+            },
+            move |r| {
+                with_controller(|c| match r {
+                    Ok(()) => {
+                        let what = if n == 1 {
+                            "1 record".to_string()
+                        } else {
+                            format!("{n} records")
+                        };
+                        c.say(format!("Moved {what} to the bin. Ctrl+Z brings it back."), false);
+                        c.after_records_changed();
+                    }
+                    Err(e) => c.say(e, true),
+                })
+            },
+        );
+    }
+
+    pub(super) fn undo(self: &Rc<Self>) {
+        self.worker.run(
+            |s: &mut Session| -> Result<Option<Vec<RecordId>>, String> {
+                s.vault
+                    .as_mut()
+                    .ok_or("the vault is not open")?
+                    .undo()
+                    .map_err(|e| e.to_string())
+            },
+            |r| {
+                with_controller(|c| match r {
+                    Ok(Some(ids)) => {
+                        c.say("Undone.", false);
+                        if let Some(id) = ids.first() {
+                            c.pending_select.set(Some(id.0));
+                        }
+                        c.after_records_changed();
+                    }
+                    Ok(None) => c.say("There is nothing to undo.", false),
+                    Err(e) => c.say(e, true),
+                })
+            },
+        );
+    }
+
+    /// After records were added, edited or deleted: reload rows, counts, groups and the card.
+    pub(super) fn after_records_changed(self: &Rc<Self>) {
+        self.rows.refresh_rows();
+        self.refresh_table();
+        self.refresh_sections();
+        self.load_groups();
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}

@@ -1,0 +1,3 @@
+//! The Rust types Slint generates from `ui/*.slint`.
+#![allow(clippy::all)]
+slint::include_modules!();
