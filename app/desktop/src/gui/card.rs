@@ -143,6 +143,7 @@ impl Controller {
             link: link.into(),
         };
         self.app(|a| {
+            a.set_card_title_rtl(text::is_rtl(&card.title));
             a.set_card_title(text::bidi_display(&card.title).into());
             a.set_card_subtitle(card.subtitle.into());
             a.set_card_has_photo(card.photo.is_some());

@@ -158,7 +158,11 @@ impl Controller {
                     .into_iter()
                     .map(|i| i.0)
                     .collect();
-                let mut footer = format!("{} records", ids.len());
+                let mut footer = if ids.len() == 1 {
+                    "1 record".to_string()
+                } else {
+                    format!("{} records", ids.len())
+                };
                 if let Some(key) = numeric {
                     let agg = |func| Aggregate {
                         func,

@@ -1,0 +1,64 @@
+//! Renders the main window with Slint's software renderer to PNG files under the target
+//! directory (`target/tmp/`), light and dark, with Persian text on the card: for people to look
+//! at, and checked here only for being real pictures of the right size.
+
+#[path = "support/ui.rs"]
+mod support;
+
+use cardbase_desktop::gui::ui::App;
+use cardbase_engine::{Passphrase, Preset, Vault};
+use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
+use slint::ComponentHandle;
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+fn save_png(name: &str, ui: &cardbase_desktop::gui::MainWindow) -> PathBuf {
+    let shot = ui
+        .window()
+        .take_snapshot()
+        .expect("the software renderer draws the window");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    image::RgbaImage::from_raw(shot.width(), shot.height(), shot.as_bytes().to_vec())
+        .expect("a full RGBA buffer")
+        .save(&path)
+        .expect("the PNG is written");
+    let colours: HashSet<&[u8]> = shot.as_bytes().chunks(4).collect();
+    assert!(
+        colours.len() > 50,
+        "{name} is a real picture, not a blank window ({} colours)",
+        colours.len()
+    );
+    assert_eq!((shot.width(), shot.height()), (1200, 760));
+    path
+}
+
+#[test]
+fn the_main_window_renders_light_and_dark_with_persian_text() {
+    slint::platform::set_platform(Box::new(TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    })))
+    .expect("the first platform of this process");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("Demo.cardbase");
+    {
+        let mut vault = Vault::create(&path, &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        cardbase_engine::demo::load_demo(&mut vault, today).unwrap();
+    }
+    let (ui, _c, _links) = support::app(&path, Some("p"));
+    ui.window().set_size(slint::PhysicalSize::new(1200, 760));
+    let state = ui.global::<App>();
+    assert_eq!(state.get_screen(), "main");
+    state.invoke_search_edited("رضایی".into());
+    assert!(
+        state.get_card_title().contains('ی'),
+        "a Persian contact is on the card: {}",
+        state.get_card_title()
+    );
+    let light = save_png("cardbase-main-light.png", &ui);
+    state.invoke_toggle_dark();
+    let dark = save_png("cardbase-main-dark.png", &ui);
+    eprintln!("screenshots: {} {}", light.display(), dark.display());
+}
