@@ -199,10 +199,18 @@ impl Controller {
         on!(on_move_column, |c, k, d| c.move_column(&k, d));
         on!(on_open_link, |c, l| c.open_link(&l));
         on!(on_new_record, |c| c.new_record());
+        on!(on_bulk_show, |c| c.bulk_open());
         on!(on_edit_record, |c| c.edit_record());
         on!(on_delete_selected, |c| c.delete_selected());
         on!(on_undo, |c| c.undo());
         on!(on_form_save, |c| c.form_save());
+        on!(on_form_item_add, |c, f| c.form_item_add(f as usize));
+        on!(on_form_item_remove, |c, f, i| c
+            .form_item_remove(f as usize, i as usize));
+        on!(on_form_tag_add, |c, f, t| c.form_tag_add(f as usize, &t));
+        on!(on_bulk_apply, |c, f, v| c.bulk_apply(f as usize, v.to_string()));
+        app.on_date_of(|t| super::form::date_of(&t));
+        app.on_date_text(|k, d, old| super::form::date_text(&k, d, &old).into());
         on!(on_form_cancel, |c| c.form_cancel());
         on!(on_schema_show, |c| c.schema_show());
         on!(on_schema_close, |c| c.schema_close());

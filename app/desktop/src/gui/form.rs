@@ -2,7 +2,7 @@
 //! one editor per field type, validation messages next to the field the engine names.
 
 use super::controller::{Controller, with_controller};
-use super::ui::FieldView;
+use super::ui::{Date, FieldView, ItemView};
 use super::worker::Session;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{Error, FieldType, RecordId, Value};
@@ -34,8 +34,64 @@ fn placeholder(f: &Field) -> &'static str {
     }
 }
 
+/// The rows a list editor starts with: the value's items, or one empty row to type into.
+fn items_of(f: &Field, text: &str) -> Vec<ItemView> {
+    let item = |kind: &str, value: &str| ItemView {
+        kind: kind.into(),
+        value: value.into(),
+    };
+    match Value::parse_as(f.kind, &[], None, text) {
+        Ok(Some(Value::Items(items))) => items.iter().map(|i| item(&i.kind, &i.value)).collect(),
+        Ok(Some(Value::Tags(tags))) => tags.iter().map(|t| item("", t)).collect(),
+        _ if f.kind == FieldType::Tags => Vec::new(),
+        // Unparsable text stays visible in one row rather than being lost.
+        _ => vec![item(if f.kind == FieldType::Phones { "mobile" } else { "other" }, text)],
+    }
+}
+
+/// The text a list editor's rows stand for, in the form `Value::parse` reads.
+fn items_text(kind: &str, items: &[ItemView]) -> String {
+    let filled = items.iter().filter(|i| !i.value.trim().is_empty());
+    if kind == "tags" {
+        return filled
+            .map(|i| i.value.trim().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    filled
+        .map(|i| {
+            if i.kind.is_empty() || i.kind == "other" {
+                i.value.trim().to_string()
+            } else {
+                format!("{}: {}", i.kind, i.value.trim())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn is_list(kind: FieldType) -> bool {
+    matches!(
+        kind,
+        FieldType::Phones | FieldType::Emails | FieldType::Urls | FieldType::Tags
+    )
+}
+
 fn field_view(f: &Field, text: String) -> FieldView {
+    let items = if is_list(f.kind) {
+        items_of(f, &text)
+    } else {
+        Vec::new()
+    };
+    let text = if is_list(f.kind) {
+        // The list editors are the source of truth; keep the text in their own format so an
+        // unchanged list compares equal on save.
+        items_text(f.kind.key(), &items)
+    } else {
+        text
+    };
     FieldView {
+        items: ModelRc::new(VecModel::from(items)),
         key: f.key.as_str().into(),
         label: f.label.as_str().into(),
         kind: f.kind.key().into(),
@@ -175,10 +231,10 @@ impl Controller {
             let Some(mut f) = self.form_model.row_data(i) else {
                 continue;
             };
-            let text = if f.kind == "checkbox" {
-                if f.checked { "yes" } else { "" }.to_string()
-            } else {
-                f.text.to_string()
+            let text = match f.kind.as_str() {
+                "checkbox" => if f.checked { "yes" } else { "" }.to_string(),
+                "phones" | "emails" | "urls" | "tags" => items_text(&f.kind, &f.items.iter().collect::<Vec<_>>()),
+                _ => f.text.to_string(),
             };
             let before = original
                 .iter()
@@ -226,6 +282,55 @@ impl Controller {
         );
     }
 
+    /// Adds an empty row to a phones, e-mails or URLs editor.
+    pub(super) fn form_item_add(&self, field: usize) {
+        let Some(f) = self.form_model.row_data(field) else {
+            return;
+        };
+        if let Some(items) = f.items.as_any().downcast_ref::<VecModel<ItemView>>() {
+            let kind = if f.kind == "phones" { "mobile" } else { "other" };
+            items.push(ItemView {
+                kind: kind.into(),
+                value: SharedString::default(),
+            });
+        }
+    }
+
+    pub(super) fn form_item_remove(&self, field: usize, item: usize) {
+        let Some(f) = self.form_model.row_data(field) else {
+            return;
+        };
+        if let Some(items) = f.items.as_any().downcast_ref::<VecModel<ItemView>>()
+            && item < items.row_count()
+        {
+            items.remove(item);
+        }
+    }
+
+    pub(super) fn form_tag_add(&self, field: usize, tag: &str) {
+        let Some(f) = self.form_model.row_data(field) else {
+            return;
+        };
+        let Some(items) = f.items.as_any().downcast_ref::<VecModel<ItemView>>() else {
+            return;
+        };
+        for t in tag.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            // Reuse a suggested spelling, and never add the same tag twice.
+            let t = f
+                .options
+                .iter()
+                .find(|o| o.to_lowercase() == t.to_lowercase())
+                .map(|o| o.to_string())
+                .unwrap_or(t.to_string());
+            if !items.iter().any(|i| i.value.to_lowercase() == t.to_lowercase()) {
+                items.push(ItemView {
+                    kind: SharedString::default(),
+                    value: t.into(),
+                });
+            }
+        }
+    }
+
     fn show_form_error(&self, field: Option<String>, message: String) {
         let row = field.as_ref().and_then(|k| {
             (0..self.form_model.row_count()).find(|i| self.form_model.row_data(*i).is_some_and(|f| f.key.as_str() == k))
@@ -243,5 +348,97 @@ impl Controller {
                 self.app(|a| a.set_form_error(message.into()));
             }
         }
+    }
+}
+
+/// The date a date editor's calendar opens on: the typed date, or today.
+pub(super) fn date_of(text: &str) -> Date {
+    use chrono::Datelike;
+    let parsed = match Value::parse_as(FieldType::Datetime, &[], None, text) {
+        Ok(Some(Value::DateTime(t))) => Some(t.with_timezone(&chrono::Local).date_naive()),
+        _ => match Value::parse_as(FieldType::DateNoYear, &[], None, text) {
+            Ok(Some(Value::PartialDate { year, month, day })) => {
+                chrono::NaiveDate::from_ymd_opt(year.unwrap_or(chrono::Local::now().year()), month, day)
+            }
+            _ => None,
+        },
+    };
+    let d = parsed.unwrap_or_else(|| chrono::Local::now().date_naive());
+    Date {
+        year: d.year(),
+        month: d.month() as i32,
+        day: d.day() as i32,
+    }
+}
+
+/// The text a date editor gets from its calendar; a date-time keeps its time of day.
+pub(super) fn date_text(kind: &str, d: Date, old: &str) -> String {
+    let date = format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    match kind {
+        "datetime" => {
+            let time = old
+                .split_once(' ')
+                .map(|(_, t)| t.trim())
+                .filter(|t| t.contains(':'))
+                .unwrap_or("09:00");
+            format!("{date} {time}")
+        }
+        "date_no_year" if old.trim().starts_with("--") => format!("--{:02}-{:02}", d.month, d.day),
+        _ => date,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_editors_write_text_the_engine_reads() {
+        let items = vec![
+            ItemView {
+                kind: "mobile".into(),
+                value: "+1 555 0100".into(),
+            },
+            ItemView {
+                kind: "other".into(),
+                value: "112".into(),
+            },
+            ItemView {
+                kind: "work".into(),
+                value: "  ".into(),
+            },
+        ];
+        assert_eq!(items_text("phones", &items), "mobile: +1 555 0100; 112");
+        let tags = vec![
+            ItemView {
+                kind: "".into(),
+                value: "Work".into(),
+            },
+            ItemView {
+                kind: "".into(),
+                value: "Friends".into(),
+            },
+        ];
+        assert_eq!(items_text("tags", &tags), "Work, Friends");
+    }
+
+    #[test]
+    fn the_calendar_keeps_the_time_and_the_missing_year() {
+        let d = Date {
+            year: 2027,
+            month: 3,
+            day: 4,
+        };
+        assert_eq!(date_text("datetime", d.clone(), "2026-01-01 14:30"), "2027-03-04 14:30");
+        assert_eq!(date_text("date_no_year", d.clone(), "--01-01"), "--03-04");
+        assert_eq!(date_text("date", d, ""), "2027-03-04");
+        assert_eq!(
+            date_of("2024-02-29"),
+            Date {
+                year: 2024,
+                month: 2,
+                day: 29
+            }
+        );
     }
 }

@@ -247,6 +247,8 @@ impl Controller {
 
     pub(super) fn set_current(self: &Rc<Self>, row: Option<usize>) {
         self.current.set(row);
+        let selected = self.rows.selected_ids().len() as i32;
+        self.app(|a| a.set_selected_count(selected));
         self.app(|a| a.set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
         self.load_card(row.and_then(|r| self.rows.id_at(r)));
     }
@@ -657,6 +659,64 @@ impl Controller {
                     }
                     Ok(None) => c.say("There is nothing to undo.", false),
                     Err(e) => c.say(e, true),
+                })
+            },
+        );
+    }
+
+    /// Opens the dialog that sets one field of all selected records.
+    pub(super) fn bulk_open(&self) {
+        let fields: Vec<SharedString> = {
+            let schema = self.schema.borrow();
+            let view = self.view.borrow();
+            schema
+                .section(&view.section)
+                .map(|s| {
+                    s.visible_fields()
+                        .filter(|f| f.kind != FieldType::Photo)
+                        .map(|f| SharedString::from(format!("{} ({})", f.label, f.key)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        self.app(|a| {
+            a.set_bulk_fields(ModelRc::new(VecModel::from(fields)));
+            a.set_bulk_error("".into());
+            a.set_bulk_open(true);
+        });
+    }
+
+    /// Sets one field of every selected record (one undo step).
+    pub(super) fn bulk_apply(self: &Rc<Self>, field: usize, value: String) {
+        let key = {
+            let schema = self.schema.borrow();
+            let view = self.view.borrow();
+            schema.section(&view.section).and_then(|s| {
+                s.visible_fields()
+                    .filter(|f| f.kind != FieldType::Photo)
+                    .nth(field)
+                    .map(|f| f.key.clone())
+            })
+        };
+        let Some(key) = key else { return };
+        let ids: Vec<RecordId> = self.rows.selected_ids().into_iter().map(RecordId).collect();
+        let n = ids.len();
+        self.worker.run(
+            move |s: &mut Session| -> Result<(), String> {
+                let v = s.vault.as_mut().ok_or("the vault is not open")?;
+                v.update_records_from_text(&ids, &key, &value)
+                    .map_err(|e| e.to_string())
+            },
+            move |r| {
+                with_controller(|c| match r {
+                    Ok(()) => {
+                        c.app(|a| a.set_bulk_open(false));
+                        c.say(format!("Changed {n} records. Ctrl+Z undoes it."), false);
+                        c.after_records_changed();
+                    }
+                    Err(e) => {
+                        c.app(|a| a.set_bulk_error(e.into()));
+                    }
                 })
             },
         );

@@ -173,7 +173,8 @@ fn filter_sql(conn: &Connection, sections: &[Section], section: &Section, f: &Fi
                 parts.join(joiner)
             }
         }
-        Filter::Not(inner) => format!("NOT ({})", filter_sql(conn, sections, section, inner, w)?),
+        // A condition on an empty field is NULL in SQL; NOT must still select that record.
+        Filter::Not(inner) => format!("NOT coalesce(({}), 0)", filter_sql(conn, sections, section, inner, w)?),
         Filter::Cond(c) => condition_sql(conn, sections, section, c, w)?,
     })
 }
@@ -277,13 +278,24 @@ fn condition_sql(
             let cmp = if c.op == Op::Contains { "> 0" } else { "= 1" };
             Ok(format!("instr(cb_fold({col}), {p}) {cmp}"))
         }
-        FieldType::Checkbox if c.values.len() == 1 => {
-            let yes = matches!(typed(conn, sections, f, &c.values[0])?, SqlValue::Integer(1));
+        FieldType::Checkbox => {
+            // Never-ticked records are "no", like unticked ones.
             let is_yes = format!("coalesce({col}, 0) = 1");
-            let want_yes = (c.op == Op::Eq) == yes;
+            let mut wanted = Vec::new();
+            for v in &c.values {
+                wanted.push(matches!(typed(conn, sections, f, v)?, SqlValue::Integer(1)));
+            }
+            let (yes, no) = (wanted.contains(&true), wanted.contains(&false));
+            let any = match (yes, no) {
+                (true, true) => "1".to_string(),
+                (true, false) => is_yes,
+                (false, true) => format!("NOT {is_yes}"),
+                (false, false) => return Err(Error::Query(format!("{} {} needs a value", c.field, c.op.as_str()))),
+            };
             match c.op {
-                Op::Eq | Op::Ne => Ok(if want_yes { is_yes } else { format!("NOT {is_yes}") }),
-                _ => Err(Error::Query(format!("field {:?} is yes or no; use = or !=", f.key))),
+                Op::Eq | Op::In => Ok(any),
+                Op::Ne => Ok(format!("NOT ({any})")),
+                _ => Err(Error::Query(format!("field {:?} is yes or no; use =, != or in", f.key))),
             }
         }
         _ => {

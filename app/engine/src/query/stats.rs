@@ -139,7 +139,12 @@ impl Vault {
             }
             None => ("NULL".to_string(), None),
         };
-        let mut select = vec![group_sql.clone(), "count(*)".to_string()];
+        // Amounts in different currencies are different groups.
+        let group_currency = match group_field {
+            Some(f) if f.kind == FieldType::Money => format!("t.{}", f.currency_column()),
+            _ => "NULL".to_string(),
+        };
+        let mut select = vec![group_sql.clone(), group_currency.clone(), "count(*)".to_string()];
         let mut kinds = Vec::new();
         for a in &q.aggregates {
             let f = section.require_field(&a.field)?;
@@ -177,7 +182,9 @@ impl Vault {
             kinds.push((a.func, f.kind));
         }
         let group_clause = if group_field.is_some() {
-            format!(" GROUP BY {group_sql} ORDER BY {group_sql} IS NULL, {group_sql}")
+            format!(
+                " GROUP BY {group_sql}, {group_currency} ORDER BY {group_sql} IS NULL, {group_sql}, {group_currency}"
+            )
         } else {
             String::new()
         };
@@ -186,18 +193,18 @@ impl Vault {
         let rows = stmt.query_map(params_from_iter(w.params.iter()), |r| {
             let group = match group_field {
                 Some(f) if f.kind == FieldType::Tags => r.get::<_, Option<String>>(0)?,
-                Some(f) => Value::from_sql(f.kind, r.get_ref(0)?, None).map(|v| v.display()),
+                Some(f) => Value::from_sql(f.kind, r.get_ref(0)?, Some(r.get_ref(1)?)).map(|v| v.display()),
                 None => None,
             };
             let mut values = Vec::new();
             for (i, (func, kind)) in kinds.iter().enumerate() {
-                let raw = r.get_ref(2 + 2 * i)?;
-                let cur: Option<String> = r.get(3 + 2 * i)?;
+                let raw = r.get_ref(3 + 2 * i)?;
+                let cur: Option<String> = r.get(4 + 2 * i)?;
                 values.push(aggregate_value(*func, *kind, raw, cur));
             }
             Ok(StatsRow {
                 group,
-                count: r.get(1)?,
+                count: r.get(2)?,
                 values,
             })
         })?;

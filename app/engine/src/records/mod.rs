@@ -235,6 +235,15 @@ fn validate(
                             format!("record {target} is not in section {want:?}"),
                         ));
                     }
+                    let deleted: bool = conn
+                        .prepare_cached(&format!("SELECT deleted FROM {} WHERE id = ?1", target_section.table()))?
+                        .query_row([target], |r| r.get(0))?;
+                    if deleted {
+                        return Err(Error::invalid(
+                            &f.key,
+                            format!("record {target} is in the bin; restore it first"),
+                        ));
+                    }
                 }
                 if matches!((f.kind, value), (FieldType::Choice, Value::Text(t)) if !f.options.choices.is_empty() && !f.options.choices.contains(t))
                 {
@@ -427,6 +436,30 @@ impl Vault {
         Ok(())
     }
 
+    /// Sets one field of several records to the same typed-in value (empty clears it), in one
+    /// step that one undo reverts.
+    pub fn update_records_from_text(&mut self, ids: &[RecordId], key: &str, text: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let op = next_op(&tx)?;
+        for id in ids {
+            let section = self
+                .schema
+                .section_by_id(section_id(&tx, *id)?)
+                .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+            let value = parse_input(&tx, &self.schema.sections, section, key, text)?;
+            update_in(
+                &tx,
+                op,
+                &self.schema.sections,
+                section,
+                *id,
+                vec![(key.to_string(), value)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Moves a record to the bin. It keeps its values and can be restored.
     pub fn delete_record(&mut self, id: RecordId) -> Result<()> {
         self.set_deleted(id, true)
@@ -469,8 +502,11 @@ impl Vault {
     /// records it touched, or `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<Option<Vec<RecordId>>> {
         let tx = self.conn.transaction()?;
-        let Some(op): Option<i64> =
-            tx.query_row("SELECT max(op) FROM change_log WHERE undone = 0", [], |r| r.get(0))?
+        let Some(op): Option<i64> = tx.query_row(
+            "SELECT max(op) FROM change_log WHERE undone = 0 AND action IN ('create', 'update', 'delete', 'restore')",
+            [],
+            |r| r.get(0),
+        )?
         else {
             return Ok(None);
         };

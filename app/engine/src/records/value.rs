@@ -149,7 +149,11 @@ impl Value {
                 Value::Relation(RecordId(id))
             }
         };
-        Ok(Some(v))
+        // A list with nothing in it ("," or "mobile:") is an empty field, not an empty list.
+        let empty = matches!(&v, Value::Tags(t) if t.is_empty())
+            || matches!(&v, Value::Items(i) if i.is_empty())
+            || matches!(&v, Value::Addresses(a) if a.is_empty());
+        Ok((!empty).then_some(v))
     }
 
     /// The text a person sees; for list values, items joined by `; `. Parsing it back with
@@ -357,6 +361,7 @@ impl Value {
 /// Converts a value to another field type for a type change. `None`: it does not convert.
 pub fn convert(value: &Value, to: &Field) -> Option<Value> {
     let direct = match (value, to.kind) {
+        (Value::Checkbox(b), FieldType::Number | FieldType::Percent) => Some(Value::Number(*b as i32 as f64)),
         (Value::Money { cents, .. }, FieldType::Number | FieldType::Percent) => {
             Some(Value::Number(*cents as f64 / 100.0))
         }

@@ -98,6 +98,12 @@ pub(crate) fn convert_field(
             new.column()
         ))?
     };
+    // Every changed value goes to the records' history as one operation.
+    let op = crate::records::next_op(conn)?;
+    let now = crate::records::now_ms();
+    let mut log = conn.prepare(
+        "INSERT INTO change_log(at, record_id, field_id, action, old, new, op) VALUES (?1, ?2, ?3, 'convert', ?4, ?5, ?6)",
+    )?;
     for (id, value) in rows {
         let Some(value) = value else { continue };
         // A value kept from an earlier change to the new type comes back exactly, as long as
@@ -116,10 +122,7 @@ pub(crate) fn convert_field(
             None => (convert(&value, new), false),
         };
         match &result {
-            Some(v) if was_restored => {
-                report.restored += 1;
-                let _ = v;
-            }
+            Some(_) if was_restored => report.restored += 1,
             Some(v) => {
                 report.converted += 1;
                 if convert(v, old).as_ref() != Some(&value) {
@@ -145,6 +148,14 @@ pub(crate) fn convert_field(
                 });
             }
         }
+        log.execute(params![
+            now,
+            id,
+            old.id,
+            value.to_json().to_string(),
+            result.as_ref().map(|v| v.to_json().to_string()),
+            op
+        ])?;
         let (a, b) = result.map(|v| v.to_sql()).unwrap_or((SqlValue::Null, None));
         if new.kind == FieldType::Money {
             write.execute(params![id, a, b.unwrap_or(SqlValue::Null)])?;
@@ -171,6 +182,14 @@ pub(crate) fn convert_field(
                 write.execute(params![id, a])?;
             }
             kept_del.execute(params![id, old.id, new.kind.key()])?;
+            log.execute(params![
+                now,
+                id,
+                old.id,
+                None::<String>,
+                Some(v.to_json().to_string()),
+                op
+            ])?;
             report.restored += 1;
         }
     }

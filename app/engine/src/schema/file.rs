@@ -196,7 +196,8 @@ impl SchemaFile {
                     key: s.key.clone(),
                     label: s.label.clone(),
                     hidden: s.hidden,
-                    title: s.title.clone(),
+                    // A binned field or section is not part of the file; leave references to it out.
+                    title: s.title.iter().filter(|k| s.field(k).is_some()).cloned().collect(),
                     fields: s
                         .live_fields()
                         .map(|f| FieldSpec {
@@ -210,7 +211,7 @@ impl SchemaFile {
                             help: f.help.clone(),
                             default: f.default.clone(),
                             choices: f.options.choices.clone(),
-                            target: f.options.target.clone(),
+                            target: f.options.target.clone().filter(|t| schema.section(t).is_some()),
                             currency: f.options.currency.clone(),
                             remind_days_before: f.options.remind_days_before,
                         })

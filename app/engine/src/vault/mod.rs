@@ -90,6 +90,7 @@ impl Vault {
                 source,
             })?;
         lock_exclusive(&lock, path)?;
+        init_sqlite_once();
         let result = (|| {
             let conn =
                 Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
@@ -155,9 +156,10 @@ impl Vault {
                 reason: e.to_string(),
             })?;
         lock_exclusive(&lock, path)?;
-        let conn =
+        init_sqlite_once();
         // CREATE lets backups ATTACH a new file; the vault itself was checked to exist above.
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE).map_err(|e| Error::NotWritable {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+            .map_err(|e| Error::NotWritable {
                 path: path.to_path_buf(),
                 reason: e.to_string(),
             })?;
@@ -324,6 +326,16 @@ fn lock_exclusive(file: &File, path: &Path) -> Result<()> {
             source,
         }),
     }
+}
+
+/// Initializes SQLite and SQLCipher once per process, before any vault connection: the bundled
+/// SQLCipher's first-time setup is not safe when two threads open their first connection at
+/// the same moment ("An error occurred with PRAGMA key").
+fn init_sqlite_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = Connection::open_in_memory();
+    });
 }
 
 fn apply_key(conn: &Connection, passphrase: &Passphrase) -> Result<()> {

@@ -17,7 +17,7 @@ pub(crate) fn create_system_tables(conn: &Connection) -> rusqlite::Result<()> {
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
          INSERT INTO meta VALUES ('format', '{FORMAT}');
          CREATE TABLE section(
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             key TEXT NOT NULL UNIQUE,
             label TEXT NOT NULL,
             position INTEGER NOT NULL,
@@ -25,7 +25,7 @@ pub(crate) fn create_system_tables(conn: &Connection) -> rusqlite::Result<()> {
             title TEXT NOT NULL DEFAULT '[]',
             deleted_at INTEGER);
          CREATE TABLE field(
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             section_id INTEGER NOT NULL REFERENCES section(id),
             key TEXT NOT NULL,
             label TEXT NOT NULL,
@@ -41,7 +41,7 @@ pub(crate) fn create_system_tables(conn: &Connection) -> rusqlite::Result<()> {
             deleted_at INTEGER,
             UNIQUE(section_id, key));
          CREATE TABLE record(
-            id INTEGER PRIMARY KEY,
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             uuid TEXT NOT NULL UNIQUE,
             section_id INTEGER NOT NULL REFERENCES section(id));
          CREATE INDEX record_by_section ON record(section_id);
