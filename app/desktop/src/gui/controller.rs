@@ -69,6 +69,11 @@ pub struct Controller {
     pub(super) form: RefCell<Option<super::form::FormState>>,
     pub(super) form_model: Rc<VecModel<super::ui::FieldView>>,
     passphrase: RefCell<Option<Passphrase>>,
+    /// When the passphrase was given; with `CARDBASE_LOG_TIMING` set, the time to the first
+    /// page of rows is printed (for measuring start-up on large vaults).
+    pub(super) unlocked_at: Cell<Option<std::time::Instant>>,
+    /// The sidebar's groups still have to be read for the section just opened.
+    pub(super) groups_due: Cell<bool>,
 }
 
 thread_local! {
@@ -133,6 +138,8 @@ impl Controller {
             form: RefCell::new(None),
             form_model: Rc::new(VecModel::default()),
             passphrase: RefCell::new(options.passphrase),
+            unlocked_at: Cell::new(None),
+            groups_due: Cell::new(false),
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);
@@ -147,6 +154,21 @@ impl Controller {
         )));
         rows.set_request(Box::new(|generation, page, ids| {
             with_controller(|c| c.load_page(generation, page, ids));
+        }));
+        rows.set_on_fill(Box::new(|| {
+            with_controller(|c| {
+                if c.groups_due.take() {
+                    c.load_groups();
+                }
+                if let Some(t) = c.unlocked_at.take()
+                    && std::env::var_os("CARDBASE_LOG_TIMING").is_some()
+                {
+                    eprintln!(
+                        "cardbase: first page shown {} ms after the passphrase",
+                        t.elapsed().as_millis()
+                    );
+                }
+            })
         }));
         c.wire(&app);
         c
@@ -308,6 +330,7 @@ impl Controller {
     }
 
     pub(super) fn unlock(self: &Rc<Self>, pass: Passphrase) {
+        self.unlocked_at.set(Some(std::time::Instant::now()));
         self.set_busy(true);
         self.worker.run(
             move |s: &mut Session| -> Opened {

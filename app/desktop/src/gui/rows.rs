@@ -27,6 +27,7 @@ pub struct RecordRows {
     pending: RefCell<HashSet<usize>>,
     selected: RefCell<BTreeSet<i64>>,
     request: RefCell<Option<PageRequest>>,
+    on_fill: RefCell<Option<Box<dyn Fn()>>>,
     // True while row_data itself is filling a page (inline worker): no notifications then.
     filling_inline: Cell<bool>,
     notify: ModelNotify,
@@ -42,6 +43,7 @@ impl RecordRows {
             pending: RefCell::new(HashSet::new()),
             selected: RefCell::new(BTreeSet::new()),
             request: RefCell::new(None),
+            on_fill: RefCell::new(None),
             filling_inline: Cell::new(false),
             notify: ModelNotify::default(),
         })
@@ -49,6 +51,11 @@ impl RecordRows {
 
     pub fn set_request(&self, request: PageRequest) {
         *self.request.borrow_mut() = Some(request);
+    }
+
+    /// Called after each page of rows arrives.
+    pub fn set_on_fill(&self, on_fill: Box<dyn Fn()>) {
+        *self.on_fill.borrow_mut() = Some(on_fill);
     }
 
     /// Swaps in a new list of ids (a new search, filter or sort). Returns the new generation;
@@ -97,6 +104,9 @@ impl RecordRows {
             for i in 0..n {
                 self.notify.row_changed(page * PAGE + i);
             }
+        }
+        if let Some(f) = self.on_fill.borrow().as_ref() {
+            f();
         }
     }
 

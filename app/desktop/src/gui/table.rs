@@ -99,7 +99,10 @@ impl Controller {
         });
         self.save_setting("ui.last_section", key);
         self.show_columns();
-        self.load_groups();
+        // The table first: on a large section the groups (a scan of every record) take longer,
+        // so they load once the first rows are on screen.
+        self.app(|a| a.set_groups(ModelRc::default()));
+        self.groups_due.set(true);
         self.refresh_table();
     }
 
@@ -241,7 +244,12 @@ impl Controller {
                     ui.invoke_show_current();
                 }
             }
-            None => self.set_current(None),
+            None => {
+                self.set_current(None);
+                if self.groups_due.take() {
+                    self.load_groups();
+                }
+            }
         }
     }
 
@@ -262,7 +270,7 @@ impl Controller {
                 view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
             )
         };
-        self.worker.run(
+        self.worker.run_urgent(
             move |s: &mut Session| {
                 let Some(v) = s.vault.as_ref() else { return Vec::new() };
                 let Some(sec) = v.schema().section(&section).cloned() else {
@@ -319,7 +327,7 @@ impl Controller {
     }
 
     /// Lists the section's groups (the values of its first tags field) under it in the sidebar.
-    fn load_groups(self: &Rc<Self>) {
+    pub(super) fn load_groups(self: &Rc<Self>) {
         let section = self.view.borrow().section.clone();
         let field = self.schema.borrow().section(&section).and_then(|s| {
             s.live_fields()

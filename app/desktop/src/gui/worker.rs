@@ -5,8 +5,9 @@
 
 use cardbase_engine::Vault;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 
 /// What the worker owns: the vault once it is open.
 pub struct Session {
@@ -16,9 +17,18 @@ pub struct Session {
 
 type Job = Box<dyn FnOnce(&mut Session) + Send>;
 
+/// Jobs waiting for the engine thread; urgent ones (rows on screen, the card) go first.
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<Job>,
+    closed: bool,
+}
+
+type Shared = Arc<(Mutex<Queue>, Condvar)>;
+
 enum Mode {
     Threaded {
-        jobs: Option<mpsc::Sender<Job>>,
+        queue: Shared,
         thread: Option<std::thread::JoinHandle<()>>,
     },
     Inline(RefCell<Session>),
@@ -32,19 +42,40 @@ pub struct Worker {
 impl Worker {
     /// A worker thread owning the session.
     pub fn threaded(session: Session) -> Worker {
-        let (tx, rx) = mpsc::channel::<Job>();
+        let queue: Shared = Arc::default();
+        let shared = queue.clone();
         let thread = std::thread::Builder::new()
             .name("cardbase-engine".into())
             .spawn(move || {
                 let mut session = session;
-                for job in rx {
+                // CARDBASE_LOG_TIMING prints how long each engine job took (for profiling).
+                let log = std::env::var_os("CARDBASE_LOG_TIMING").is_some();
+                let (lock, ready) = &*shared;
+                loop {
+                    let job = {
+                        let mut q = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        loop {
+                            if let Some(job) = q.jobs.pop_front() {
+                                break Some(job);
+                            }
+                            if q.closed {
+                                break None;
+                            }
+                            q = ready.wait(q).unwrap_or_else(|e| e.into_inner());
+                        }
+                    };
+                    let Some(job) = job else { break };
+                    let start = std::time::Instant::now();
                     job(&mut session);
+                    if log {
+                        eprintln!("cardbase: engine job took {} ms", start.elapsed().as_millis());
+                    }
                 }
             })
             .expect("the engine thread starts");
         Worker {
             mode: Mode::Threaded {
-                jobs: Some(tx),
+                queue,
                 thread: Some(thread),
             },
         }
@@ -57,9 +88,29 @@ impl Worker {
         }
     }
 
-    /// Runs `work` with the session, then `done` with its result on the UI thread.
+    /// Runs `work` with the session after the jobs already queued, then `done` with its result
+    /// on the UI thread.
     pub fn run<R: Send + 'static>(
         &self,
+        work: impl FnOnce(&mut Session) -> R + Send + 'static,
+        done: impl FnOnce(R) + Send + 'static,
+    ) {
+        self.submit(false, work, done);
+    }
+
+    /// Like [`Worker::run`], but ahead of queued background work: for what the user is
+    /// looking at right now (rows on screen, the card).
+    pub fn run_urgent<R: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Session) -> R + Send + 'static,
+        done: impl FnOnce(R) + Send + 'static,
+    ) {
+        self.submit(true, work, done);
+    }
+
+    fn submit<R: Send + 'static>(
+        &self,
+        urgent: bool,
         work: impl FnOnce(&mut Session) -> R + Send + 'static,
         done: impl FnOnce(R) + Send + 'static,
     ) {
@@ -68,30 +119,34 @@ impl Worker {
                 let r = work(&mut session.borrow_mut());
                 done(r);
             }
-            Mode::Threaded { jobs, .. } => {
+            Mode::Threaded { queue, .. } => {
                 let job: Job = Box::new(move |s| {
                     let r = work(s);
                     // Fails only when the event loop is gone (the app is closing): nothing to show.
                     let _ = slint::invoke_from_event_loop(move || done(r));
                 });
-                if let Some(jobs) = jobs {
-                    let _ = jobs.send(job);
+                let (lock, ready) = &**queue;
+                let mut q = lock.lock().unwrap_or_else(|e| e.into_inner());
+                if urgent {
+                    q.jobs.push_front(job);
+                } else {
+                    q.jobs.push_back(job);
                 }
+                ready.notify_one();
             }
         }
-    }
-
-    /// Whether jobs complete before `run` returns.
-    pub fn is_inline(&self) -> bool {
-        matches!(self.mode, Mode::Inline(_))
     }
 }
 
 impl Drop for Worker {
     fn drop(&mut self) {
         // Let queued jobs (such as saving the window size) finish before the vault closes.
-        if let Mode::Threaded { jobs, thread } = &mut self.mode {
-            jobs.take();
+        if let Mode::Threaded { queue, thread } = &mut self.mode {
+            {
+                let (lock, ready) = &**queue;
+                lock.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+                ready.notify_one();
+            }
             if let Some(t) = thread.take() {
                 let _ = t.join();
             }
