@@ -60,5 +60,18 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     let light = save_png("cardbase-main-light.png", &ui);
     state.invoke_toggle_dark();
     let dark = save_png("cardbase-main-dark.png", &ui);
-    eprintln!("screenshots: {} {}", light.display(), dark.display());
+    state.invoke_toggle_dark();
+    state.invoke_new_record();
+    let form = save_png("cardbase-form.png", &ui);
+    state.invoke_form_cancel();
+    state.invoke_schema_show();
+    state.invoke_schema_edit_options(0);
+    let schema = save_png("cardbase-schema-editor.png", &ui);
+    eprintln!(
+        "screenshots: {} {} {} {}",
+        light.display(),
+        dark.display(),
+        form.display(),
+        schema.display()
+    );
 }

@@ -110,7 +110,32 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
     assert!(state.get_schema_open());
     type_and_enter(&ui, "section label organizations", "Clients");
     assert_eq!(state.get_schema_error(), "");
+    assert!(
+        section_labels(&ui).contains(&"Clients".to_string()),
+        "{:?}",
+        section_labels(&ui)
+    );
+
+    // Field options: make the first name required.
+    click(&ui, "open section contacts");
+    click(&ui, "options first_name");
+    click(&ui, "Required");
+    click(&ui, "Save options");
+    assert_eq!(state.get_schema_error(), "");
+    let first_name = state
+        .get_schema_fields()
+        .iter()
+        .find(|f| f.key == "first_name")
+        .unwrap();
+    assert!(first_name.required, "the option is saved through the engine");
     click(&ui, "Close");
+    click(&ui, "new record");
+    click(&ui, "Save");
+    assert!(
+        find(&ui, "error first_name").accessible_label().is_some(),
+        "a required field left empty is marked"
+    );
+    click(&ui, "Cancel");
     assert!(
         section_labels(&ui).contains(&"Clients".to_string()),
         "{:?}",

@@ -72,6 +72,8 @@ pub struct Controller {
     /// When the passphrase was given; with `CARDBASE_LOG_TIMING` set, the time to the first
     /// page of rows is printed (for measuring start-up on large vaults).
     pub(super) unlocked_at: Cell<Option<std::time::Instant>>,
+    /// The files the photo picker lists, in its order (folders flagged).
+    pub(super) photo_paths: RefCell<Vec<(PathBuf, bool)>>,
     /// The sidebar's groups still have to be read for the section just opened.
     pub(super) groups_due: Cell<bool>,
 }
@@ -140,6 +142,7 @@ impl Controller {
             passphrase: RefCell::new(options.passphrase),
             unlocked_at: Cell::new(None),
             groups_due: Cell::new(false),
+            photo_paths: RefCell::new(Vec::new()),
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);
@@ -261,6 +264,11 @@ impl Controller {
             t as usize
         ));
         on!(on_dismiss_message, |c| c.say("", false));
+        on!(on_schema_edit_options, |c, i| c.schema_edit_options(i as usize));
+        on!(on_schema_save_options, |c, o| c.schema_save_options(o));
+        on!(on_photo_browse, |c, f| c.photo_browse(f as usize));
+        on!(on_photo_open_entry, |c, i| c.photo_open_entry(i as usize));
+        on!(on_photo_up, |c| c.photo_up());
         on!(on_toggle_dark, |c| c.toggle_dark());
         if let Some(ui) = self.ui.upgrade() {
             ui.window().on_close_requested(|| {

@@ -5,6 +5,7 @@
 mod card;
 mod controller;
 mod form;
+mod photo_picker;
 mod rows;
 mod schema_editor;
 mod table;

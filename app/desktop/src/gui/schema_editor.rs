@@ -2,7 +2,7 @@
 //! and restored, and fields retyped, each through one engine migration.
 
 use super::controller::{Controller, with_controller};
-use super::ui::{SchemaFieldItem, SchemaSectionItem};
+use super::ui::{FieldOptionsView, SchemaFieldItem, SchemaSectionItem};
 use super::worker::Session;
 use cardbase_engine::schema::edit::FieldChange;
 use cardbase_engine::schema::{FieldSpec, Schema};
@@ -280,6 +280,73 @@ impl Controller {
         self.migrate(move |v| {
             let report = v.change_field_type(&s, &f, kind, &FieldChange::default())?;
             Ok(format!("Changed {f} to {kind}: {}.", report.summary()))
+        });
+    }
+
+    /// Opens the options of a field (required, unique, indexed, default, help, choices...).
+    pub(super) fn schema_edit_options(&self, index: usize) {
+        let Some((s, f)) = self.field_key(index) else { return };
+        let schema = self.schema.borrow();
+        let Some(field) = schema.section(&s).and_then(|x| x.field(&f)) else {
+            return;
+        };
+        let o = &field.options;
+        let view = FieldOptionsView {
+            index: index as i32,
+            key: field.key.as_str().into(),
+            kind: field.kind.key().into(),
+            required: field.required,
+            unique: field.unique,
+            indexed: field.indexed,
+            help: field.help.clone().unwrap_or_default().into(),
+            default_value: field.default.clone().unwrap_or_default().into(),
+            choices: o.choices.join(", ").into(),
+            currency: o.currency.clone().unwrap_or_default().into(),
+            target: o.target.clone().unwrap_or_default().into(),
+            remind_days: o.remind_days_before.map(|d| d.to_string()).unwrap_or_default().into(),
+        };
+        self.app(|a| {
+            a.set_schema_options(view);
+            a.set_schema_options_open(true);
+        });
+    }
+
+    pub(super) fn schema_save_options(self: &Rc<Self>, o: FieldOptionsView) {
+        let Some((s, f)) = self.field_key(o.index as usize) else {
+            return;
+        };
+        let text = |t: &slint::SharedString| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+        let remind = match text(&o.remind_days) {
+            None => None,
+            Some(t) => match t.parse::<u32>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    self.app(|a| a.set_schema_error(format!("{t:?} is not a number of days").into()));
+                    return;
+                }
+            },
+        };
+        let change = FieldChange {
+            required: Some(o.required),
+            unique: Some(o.unique),
+            indexed: Some(o.indexed),
+            help: Some(text(&o.help)),
+            default: Some(text(&o.default_value)),
+            choices: Some(
+                o.choices
+                    .split(',')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+            ),
+            target: Some(text(&o.target)),
+            currency: Some(text(&o.currency).map(|c| c.to_ascii_uppercase())),
+            remind_days_before: Some(remind),
+        };
+        self.app(|a| a.set_schema_options_open(false));
+        self.migrate(move |v| {
+            v.set_field_options(&s, &f, &change)
+                .map(|_| format!("Saved the options of {f}."))
         });
     }
 

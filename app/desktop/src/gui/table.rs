@@ -42,7 +42,7 @@ pub(super) fn cell_text(vault: &Vault, field: &Field, value: &Value) -> (String,
     let raw = match value {
         _ if field.kind == FieldType::Secret => "••••••".to_string(),
         Value::Relation(id) => vault.record_title(*id),
-        Value::Photo(_) => "🖼".to_string(),
+        Value::Photo(_) => "(photo)".to_string(),
         v => v.display().replace('\n', " "),
     };
     let rtl = text::is_rtl(&raw);

@@ -1,0 +1,123 @@
+//! Choosing a photo file: a small in-app browser of folders and images. The chosen file is
+//! read by the engine when the form is saved and kept inside the encrypted vault.
+
+use super::controller::Controller;
+use slint::{Model, ModelRc, SharedString, VecModel};
+use std::path::{Path, PathBuf};
+
+const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp", "bmp"];
+
+/// Folders first, then images, each sorted by name; hidden entries left out.
+fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(PathBuf, bool)> = read
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .filter_map(|p| {
+            if p.is_dir() {
+                Some((p, true))
+            } else {
+                let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+                IMAGE_EXTENSIONS.contains(&ext.as_str()).then_some((p, false))
+            }
+        })
+        .collect();
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    found
+}
+
+impl Controller {
+    pub(super) fn photo_browse(&self, field: usize) {
+        let typed = self
+            .form_model
+            .row_data(field)
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
+        let typed = PathBuf::from(typed.trim_start_matches('@'));
+        let start = typed
+            .parent()
+            .filter(|p| p.is_dir())
+            .map(Path::to_path_buf)
+            .or_else(|| directories::UserDirs::new().and_then(|u| u.picture_dir().map(Path::to_path_buf)))
+            .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
+            .unwrap_or_else(|| PathBuf::from("/"));
+        self.app(|a| {
+            a.set_photo_field(field as i32);
+            a.set_photo_picker_open(true);
+        });
+        self.show_photo_dir(start);
+    }
+
+    fn show_photo_dir(&self, dir: PathBuf) {
+        let list = entries(&dir);
+        let names: Vec<SharedString> = list
+            .iter()
+            .map(|(p, is_dir)| {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if *is_dir { format!("▸ {name}/") } else { name }.into()
+            })
+            .collect();
+        self.app(|a| {
+            a.set_photo_dir(dir.display().to_string().into());
+            a.set_photo_entries(ModelRc::new(VecModel::from(names)));
+        });
+        *self.photo_paths.borrow_mut() = list;
+    }
+
+    pub(super) fn photo_open_entry(&self, index: usize) {
+        let Some((path, is_dir)) = self.photo_paths.borrow().get(index).cloned() else {
+            return;
+        };
+        if is_dir {
+            self.show_photo_dir(path);
+            return;
+        }
+        let field = self.app(|a| a.get_photo_field()).unwrap_or(-1);
+        if field >= 0
+            && let Some(mut f) = self.form_model.row_data(field as usize)
+        {
+            f.text = format!("@{}", path.display()).into();
+            self.form_model.set_row_data(field as usize, f);
+        }
+        self.app(|a| a.set_photo_picker_open(false));
+    }
+
+    pub(super) fn photo_up(&self) {
+        let dir = self
+            .app(|a| PathBuf::from(a.get_photo_dir().as_str()))
+            .unwrap_or_default();
+        if let Some(parent) = dir.parent() {
+            self.show_photo_dir(parent.to_path_buf());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_come_first_and_only_images_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("holidays")).unwrap();
+        std::fs::write(dir.path().join("b.JPG"), b"x").unwrap();
+        std::fs::write(dir.path().join("a.png"), b"x").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), b"x").unwrap();
+        std::fs::write(dir.path().join(".hidden.png"), b"x").unwrap();
+        let names: Vec<String> = entries(dir.path())
+            .iter()
+            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["holidays", "a.png", "b.JPG"]);
+    }
+}
