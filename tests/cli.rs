@@ -1,97 +1,15 @@
 //! End-to-end tests of the `cardbase` command line: each runs the real binary on a vault in a
 //! temporary directory, as a user would from a shell.
 
+#[path = "support/cli.rs"]
+mod support;
+
 use cardbase_engine::{Passphrase, Preset, Value, Vault};
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
-
-const PASS: &str = "correct horse battery staple";
-
-struct Env {
-    dir: tempfile::TempDir,
-    vault: PathBuf,
-}
-
-impl Env {
-    fn new() -> Env {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let vault = dir.path().join("test.cardbase");
-        Env { dir, vault }
-    }
-
-    /// A new vault made with `cardbase init`.
-    fn init(preset: &str) -> Env {
-        let env = Env::new();
-        env.ok(&["init", "--preset", preset]);
-        env
-    }
-
-    fn run_with(&self, args: &[&str], passphrase: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_cardbase"))
-            .args(args)
-            .env("CARDBASE_VAULT", &self.vault)
-            .env("CARDBASE_PASSPHRASE", passphrase)
-            // Keep the user's real data dir out of tests.
-            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
-            .env("TZ", "UTC")
-            .output()
-            .expect("cardbase runs")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with(args, PASS)
-    }
-
-    /// Runs a command that must succeed; returns its stdout.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "cardbase {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 output")
-    }
-
-    /// Runs a command that must fail with one line on stderr; returns that line.
-    fn fails(&self, args: &[&str], passphrase: &str) -> String {
-        let out = self.run_with(args, passphrase);
-        let err = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(!out.status.success(), "cardbase {args:?} should fail");
-        assert_eq!(err.trim_end().lines().count(), 1, "one line of error, got: {err}");
-        assert!(!err.contains("panicked"), "{err}");
-        err.trim_end().to_string()
-    }
-
-    fn add(&self, section: &str, sets: &[&str]) -> i64 {
-        let mut args = vec!["add", section];
-        for s in sets {
-            args.push("--set");
-            args.push(s);
-        }
-        self.ok(&args).trim().parse().expect("add prints the new id")
-    }
-
-    /// `list --format json` as parsed records.
-    fn list_json(&self, extra: &[&str]) -> Vec<Json> {
-        let mut args = vec!["list"];
-        args.extend_from_slice(extra);
-        args.extend_from_slice(&["--format", "json"]);
-        self.ok(&args)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-            .collect()
-    }
-
-    fn ids(&self, extra: &[&str]) -> Vec<i64> {
-        self.list_json(extra)
-            .iter()
-            .map(|r| r["id"].as_i64().expect("id"))
-            .collect()
-    }
-}
+use support::{Env, PASS};
 
 fn three_people(env: &Env) -> (i64, i64, i64) {
     let latin = env.add(

@@ -61,6 +61,11 @@ pub enum Error {
     #[error("{0}")]
     Query(String),
 
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+    #[error("{} could not be imported, so nothing was saved (first: {}); fix them or skip bad rows", if .0.bad_rows.len() == 1 { "1 row".to_string() } else { format!("{} rows", .0.bad_rows.len()) }, .0.bad_rows.first().map(|b| b.to_string()).unwrap_or_default())]
+    ImportFailed(Box<crate::import::ImportReport>),
+
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }

@@ -19,7 +19,9 @@
 
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
 pub mod query;
 pub mod records;
 pub mod schema;

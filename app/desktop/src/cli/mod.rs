@@ -4,6 +4,7 @@ mod output;
 mod passphrase;
 mod records;
 mod schema;
+mod transfer;
 
 use anyhow::{Context, Result, bail};
 use cardbase_engine::{Preset, Vault, schema::SchemaFile};
@@ -106,6 +107,10 @@ pub enum Command {
     },
     /// Aggregates over a section, grouped by a field
     Stats(records::StatsArgs),
+    /// Import records from a CSV, XLSX/XLS/ODS or JSON-lines file
+    Import(transfer::ImportArgs),
+    /// Export records to XLSX, CSV, HTML, plain text or JSON lines
+    Export(transfer::ExportArgs),
     /// Change the vault's passphrase (the new one from CARDBASE_NEW_PASSPHRASE,
     /// --new-passphrase-file, or a prompt)
     Passwd {
@@ -190,6 +195,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => records::list(&ctx.open()?, args),
         Command::Search { query, limit, format } => records::search(&ctx.open()?, &query, limit, format),
         Command::Stats(args) => records::stats(&ctx.open()?, args),
+        Command::Import(args) => transfer::import(&mut ctx.open()?, args),
+        Command::Export(args) => transfer::export(&ctx.open()?, args),
         Command::Passwd { new_passphrase_file } => {
             let mut vault = ctx.open()?;
             let new = passphrase::new(passphrase::NEW_ENV, new_passphrase_file.as_deref())?;

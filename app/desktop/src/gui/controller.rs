@@ -74,6 +74,10 @@ pub struct Controller {
     pub(super) unlocked_at: Cell<Option<std::time::Instant>>,
     /// The files the photo picker lists, in its order (folders flagged).
     pub(super) photo_paths: RefCell<Vec<(PathBuf, bool)>>,
+    /// What the file browser is choosing a file for.
+    pub(super) picking: Cell<super::photo_picker::Purpose>,
+    /// The import wizard's file, columns and mapping.
+    pub(super) import: RefCell<super::transfer::ImportState>,
     /// The sidebar's groups still have to be read for the section just opened.
     pub(super) groups_due: Cell<bool>,
 }
@@ -143,6 +147,8 @@ impl Controller {
             unlocked_at: Cell::new(None),
             groups_due: Cell::new(false),
             photo_paths: RefCell::new(Vec::new()),
+            picking: Cell::new(super::photo_picker::Purpose::Import),
+            import: RefCell::new(Default::default()),
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);
@@ -269,6 +275,16 @@ impl Controller {
         on!(on_photo_browse, |c, f| c.photo_browse(f as usize));
         on!(on_photo_open_entry, |c, i| c.photo_open_entry(i as usize));
         on!(on_photo_up, |c| c.photo_up());
+        on!(on_import_show, |c| c.import_show());
+        on!(on_import_browse, |c| c.import_browse());
+        on!(on_import_load, |c| c.import_load());
+        on!(on_import_remap, |c, col, f| c.import_remap(col as usize, f as usize));
+        on!(on_import_new_field, |c, col| c.import_new_field(col as usize));
+        on!(on_import_run, |c| c.import_run());
+        on!(on_import_cancel, |c| c.import_cancel());
+        on!(on_export_show, |c| c.export_show());
+        on!(on_export_format_changed, |c| c.export_format_changed());
+        on!(on_export_run, |c| c.export_run());
         on!(on_toggle_dark, |c| c.toggle_dark());
         if let Some(ui) = self.ui.upgrade() {
             ui.window().on_close_requested(|| {

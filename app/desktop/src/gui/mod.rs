@@ -10,6 +10,7 @@ mod rows;
 mod schema_editor;
 mod table;
 pub mod text;
+mod transfer;
 pub mod ui;
 pub mod worker;
 

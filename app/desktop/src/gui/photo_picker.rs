@@ -1,5 +1,6 @@
-//! Choosing a photo file: a small in-app browser of folders and images. The chosen file is
-//! read by the engine when the form is saved and kept inside the encrypted vault.
+//! Choosing a file: a small in-app browser of folders and the files that fit (images for a
+//! photo field, importable files for the import wizard). A chosen photo is read by the engine
+//! when the form is saved and kept inside the encrypted vault.
 
 use super::controller::Controller;
 use slint::{Model, ModelRc, SharedString, VecModel};
@@ -7,8 +8,27 @@ use std::path::{Path, PathBuf};
 
 const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "gif", "webp", "bmp"];
 
-/// Folders first, then images, each sorted by name; hidden entries left out.
-fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
+/// What the chosen file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Purpose {
+    /// The photo field at this index of the record form.
+    Photo(usize),
+    /// The file of the import wizard.
+    Import,
+}
+
+impl Purpose {
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Purpose::Photo(_) => IMAGE_EXTENSIONS,
+            Purpose::Import => cardbase_engine::import::EXTENSIONS,
+        }
+    }
+}
+
+/// Folders first, then the files with one of `extensions`, each sorted by name; hidden entries
+/// left out.
+fn entries(dir: &Path, extensions: &[&str]) -> Vec<(PathBuf, bool)> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -25,7 +45,7 @@ fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
                 Some((p, true))
             } else {
                 let ext = p.extension()?.to_str()?.to_ascii_lowercase();
-                IMAGE_EXTENSIONS.contains(&ext.as_str()).then_some((p, false))
+                extensions.contains(&ext.as_str()).then_some((p, false))
             }
         })
         .collect();
@@ -35,28 +55,40 @@ fn entries(dir: &Path) -> Vec<(PathBuf, bool)> {
 
 impl Controller {
     pub(super) fn photo_browse(&self, field: usize) {
-        let typed = self
-            .form_model
-            .row_data(field)
-            .map(|f| f.text.to_string())
-            .unwrap_or_default();
+        self.browse_files(Purpose::Photo(field));
+    }
+
+    /// Opens the file browser in the folder of what is typed already, or the pictures or
+    /// documents folder, or home.
+    pub(super) fn browse_files(&self, purpose: Purpose) {
+        let typed = match purpose {
+            Purpose::Photo(field) => self
+                .form_model
+                .row_data(field)
+                .map(|f| f.text.to_string())
+                .unwrap_or_default(),
+            Purpose::Import => self.app(|a| a.get_import_file().to_string()).unwrap_or_default(),
+        };
         let typed = PathBuf::from(typed.trim_start_matches('@'));
+        let user = directories::UserDirs::new();
+        let preferred = user.as_ref().and_then(|u| match purpose {
+            Purpose::Photo(_) => u.picture_dir().map(Path::to_path_buf),
+            Purpose::Import => u.document_dir().map(Path::to_path_buf),
+        });
         let start = typed
             .parent()
             .filter(|p| p.is_dir())
             .map(Path::to_path_buf)
-            .or_else(|| directories::UserDirs::new().and_then(|u| u.picture_dir().map(Path::to_path_buf)))
-            .or_else(|| directories::UserDirs::new().map(|u| u.home_dir().to_path_buf()))
+            .or(preferred)
+            .or_else(|| user.as_ref().map(|u| u.home_dir().to_path_buf()))
             .unwrap_or_else(|| PathBuf::from("/"));
-        self.app(|a| {
-            a.set_photo_field(field as i32);
-            a.set_photo_picker_open(true);
-        });
+        self.picking.set(purpose);
+        self.app(|a| a.set_photo_picker_open(true));
         self.show_photo_dir(start);
     }
 
     fn show_photo_dir(&self, dir: PathBuf) {
-        let list = entries(&dir);
+        let list = entries(&dir, self.picking.get().extensions());
         let names: Vec<SharedString> = list
             .iter()
             .map(|(p, is_dir)| {
@@ -82,12 +114,16 @@ impl Controller {
             self.show_photo_dir(path);
             return;
         }
-        let field = self.app(|a| a.get_photo_field()).unwrap_or(-1);
-        if field >= 0
-            && let Some(mut f) = self.form_model.row_data(field as usize)
-        {
-            f.text = format!("@{}", path.display()).into();
-            self.form_model.set_row_data(field as usize, f);
+        match self.picking.get() {
+            Purpose::Photo(field) => {
+                if let Some(mut f) = self.form_model.row_data(field) {
+                    f.text = format!("@{}", path.display()).into();
+                    self.form_model.set_row_data(field, f);
+                }
+            }
+            Purpose::Import => {
+                self.app(|a| a.set_import_file(path.display().to_string().into()));
+            }
         }
         self.app(|a| a.set_photo_picker_open(false));
     }
@@ -107,17 +143,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folders_come_first_and_only_images_are_listed() {
+    fn folders_come_first_and_only_fitting_files_are_listed() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("holidays")).unwrap();
         std::fs::write(dir.path().join("b.JPG"), b"x").unwrap();
         std::fs::write(dir.path().join("a.png"), b"x").unwrap();
-        std::fs::write(dir.path().join("notes.txt"), b"x").unwrap();
+        std::fs::write(dir.path().join("clients.xlsx"), b"x").unwrap();
         std::fs::write(dir.path().join(".hidden.png"), b"x").unwrap();
-        let names: Vec<String> = entries(dir.path())
-            .iter()
-            .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(names, ["holidays", "a.png", "b.JPG"]);
+        let names = |exts: &[&str]| -> Vec<String> {
+            entries(dir.path(), exts)
+                .iter()
+                .map(|(p, _)| p.file_name().unwrap().to_string_lossy().into_owned())
+                .collect()
+        };
+        assert_eq!(names(IMAGE_EXTENSIONS), ["holidays", "a.png", "b.JPG"]);
+        assert_eq!(names(cardbase_engine::import::EXTENSIONS), ["holidays", "clients.xlsx"]);
     }
 }

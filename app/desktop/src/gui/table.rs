@@ -106,8 +106,28 @@ impl Controller {
         self.refresh_table();
     }
 
-    /// The query for what the table shows now.
-    fn query(&self) -> Query {
+    /// The filter expressions of the current view: the filter bar and the chosen group.
+    pub(super) fn view_filters(&self) -> Vec<String> {
+        let view = self.view.borrow();
+        let schema = self.schema.borrow();
+        let group = view.group.clone().and_then(|g| {
+            let field = schema
+                .section(&view.section)?
+                .live_fields()
+                .find(|f| f.kind == FieldType::Tags)?
+                .key
+                .clone();
+            Some(format!("{field} = {}", quote(&g)))
+        });
+        [Some(view.filter.clone()), group]
+            .into_iter()
+            .flatten()
+            .filter(|f| !f.trim().is_empty())
+            .collect()
+    }
+
+    /// The query for what the table shows now (without its filters: see `view_filters`).
+    pub(super) fn query(&self) -> Query {
         let view = self.view.borrow();
         let mut q = Query::section(&view.section);
         if !view.search.trim().is_empty() {
@@ -119,7 +139,7 @@ impl Controller {
 
     /// Reloads the ids of the current view, the footer, and then the card.
     pub(super) fn refresh_table(self: &Rc<Self>) {
-        let (query, filter, group, numeric) = {
+        let (query, numeric) = {
             let view = self.view.borrow();
             let schema = self.schema.borrow();
             let numeric = schema.section(&view.section).and_then(|s| {
@@ -129,31 +149,16 @@ impl Controller {
                     .find(|f| f.kind.is_numeric())
                     .map(|f| f.key.clone())
             });
-            let group = view.group.clone().and_then(|g| {
-                let field = schema
-                    .section(&view.section)?
-                    .live_fields()
-                    .find(|f| f.kind == FieldType::Tags)?
-                    .key
-                    .clone();
-                Some(format!(
-                    "{field} = \"{}\"",
-                    g.replace('\\', "\\\\").replace('"', "\\\"")
-                ))
-            });
-            (self.query(), view.filter.clone(), group, numeric)
+            (self.query(), numeric)
         };
+        let filters = self.view_filters();
         self.set_busy(true);
         self.worker.run(
             move |s: &mut Session| -> Result<Listing, String> {
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 let mut q = query;
-                for expr in [Some(filter), group]
-                    .into_iter()
-                    .flatten()
-                    .filter(|f| !f.trim().is_empty())
-                {
-                    q.filters.push(parse_filter(&expr).map_err(|e| e.to_string())?);
+                for expr in &filters {
+                    q.filters.push(parse_filter(expr).map_err(|e| e.to_string())?);
                 }
                 let ids: Vec<i64> = v
                     .list_ids(&q)

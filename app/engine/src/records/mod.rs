@@ -730,7 +730,7 @@ pub(crate) fn title_of(section: Option<&Section>, record: &Record) -> String {
     }
 }
 
-fn update_in(
+pub(crate) fn update_in(
     conn: &Connection,
     op: i64,
     sections: &[Section],
@@ -822,7 +822,7 @@ pub(crate) fn parse_relation(conn: &Connection, sections: &[Section], f: &Field,
 }
 
 /// Finds the one record whose title is `title` (compared folded) in the relation's target.
-fn resolve_title(conn: &Connection, sections: &[Section], f: &Field, title: &str) -> Result<RecordId> {
+pub(crate) fn resolve_title(conn: &Connection, sections: &[Section], f: &Field, title: &str) -> Result<RecordId> {
     let wanted = fold(title);
     let query = crate::search::text_query(title).ok_or_else(|| Error::invalid(&f.key, "empty title"))?;
     let mut found = Vec::new();

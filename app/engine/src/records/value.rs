@@ -92,7 +92,14 @@ impl Value {
         currency: Option<&str>,
         text: &str,
     ) -> Result<Option<Value>, String> {
-        let t = text.trim();
+        // Google Contacts joins several values of one cell with " ::: ".
+        let joined;
+        let t = if kind.is_list() && text.contains(":::") {
+            joined = text.replace(":::", ";");
+            joined.trim()
+        } else {
+            text.trim()
+        };
         if t.is_empty() {
             return Ok(None);
         }

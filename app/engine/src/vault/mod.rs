@@ -60,6 +60,9 @@ pub struct CheckReport {
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// How many automatic backups of each kind (before imports, before schema changes) are kept.
+pub const AUTO_BACKUPS: usize = 5;
+
 impl Vault {
     /// Creates a new vault at `path` shaped by a schema preset.
     pub fn create(path: &Path, passphrase: &Passphrase, preset: Preset) -> Result<Vault> {
@@ -250,6 +253,41 @@ impl Vault {
             return Err(e.into());
         }
         Ok(())
+    }
+
+    /// Writes an encrypted backup beside the vault (`backups/<name>-<time>-<reason>.cardbase`)
+    /// before a risky step such as a large import, keeping the newest [`AUTO_BACKUPS`] of
+    /// these. Returns the backup's path.
+    pub fn auto_backup(&self, reason: &str) -> Result<PathBuf> {
+        let dir = self.path.with_file_name("backups");
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+        let stem = self.name();
+        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
+        let out = dir.join(format!("{stem}-{stamp}-{reason}.cardbase"));
+        self.backup_to(&out)?;
+        let prefix = format!("{stem}-");
+        let suffix = format!("-{reason}.cardbase");
+        let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(&suffix))
+            })
+            .collect();
+        // Time stamps sort as text; the oldest go first.
+        old.sort();
+        while old.len() > AUTO_BACKUPS {
+            let _ = std::fs::remove_file(old.remove(0));
+        }
+        Ok(out)
     }
 
     /// Checks the vault: page authentication (every page decrypts and verifies), SQLite's own

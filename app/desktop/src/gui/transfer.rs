@@ -1,0 +1,633 @@
+//! The import wizard and the export dialog. Files are read and written on the engine thread;
+//! the wizard shows where each column goes with its first values as they will land.
+
+use super::controller::{Controller, with_controller};
+use super::ui::ImportColumn;
+use super::worker::Session;
+use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
+use cardbase_engine::import::sheet::SheetReader;
+use cardbase_engine::import::table::Cell;
+use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions, cell_value};
+use cardbase_engine::query::parse_filter;
+use cardbase_engine::schema::{Field, FieldSpec};
+use cardbase_engine::{Error, FieldType, Query};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Rows shown as a preview per column.
+const PREVIEW_ROWS: usize = 3;
+
+/// What the wizard knows about the file being imported.
+#[derive(Default)]
+pub(super) struct ImportState {
+    sections: Vec<String>,
+    sheets: Vec<String>,
+    headers: Vec<String>,
+    samples: Vec<Vec<Cell>>,
+    /// The fields offered in the mapping lists (index 0 of the list is "ignore").
+    fields: Vec<Field>,
+    mapping: Vec<Option<String>>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// What reading the head of a file gives the wizard.
+struct Head {
+    sheets: Vec<String>,
+    headers: Vec<String>,
+    samples: Vec<Vec<Cell>>,
+    mapping: Vec<Option<String>>,
+    fields: Vec<Field>,
+    about: String,
+}
+
+fn field_list(fields: &[Field]) -> Vec<SharedString> {
+    std::iter::once(SharedString::from("(ignore)"))
+        .chain(
+            fields
+                .iter()
+                .map(|f| SharedString::from(format!("{} ({})", f.label, f.key))),
+        )
+        .collect()
+}
+
+/// How a column's first values will land in its field (or why they will not).
+fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: DateOrder) -> String {
+    let values = samples
+        .iter()
+        .filter_map(|row| row.get(column))
+        .filter(|c| !c.is_empty())
+        .take(PREVIEW_ROWS);
+    let shown: Vec<String> = values
+        .map(|cell| match field {
+            None => match cell {
+                Cell::Text(t) => t.clone(),
+                other => format!("{other:?}"),
+            },
+            Some(f) if f.kind == FieldType::Relation => match cell {
+                Cell::Text(t) => format!("→ {t}"),
+                other => format!("{other:?}"),
+            },
+            Some(f) => match cell_value(f, cell, order) {
+                Ok(Some(v)) => v.display(),
+                Ok(None) => String::new(),
+                Err(e) => format!("⚠ {e}"),
+            },
+        })
+        .collect();
+    shown.join("  ·  ")
+}
+
+/// A field key made from a column header: lowercase ASCII, `_` for the rest.
+fn key_from_header(header: &str, taken: &[String]) -> String {
+    let mut key: String = header
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .split('_')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_");
+    if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
+        key = format!("column_{key}").trim_end_matches('_').to_string();
+    }
+    key.truncate(60);
+    let base = key.clone();
+    let mut n = 2;
+    while taken.contains(&key) {
+        key = format!("{base}_{n}");
+        n += 1;
+    }
+    key
+}
+
+impl Controller {
+    pub(super) fn import_show(&self) {
+        let sections = self.visible_sections();
+        let current = self.view.borrow().section.clone();
+        let labels: Vec<SharedString> = {
+            let schema = self.schema.borrow();
+            sections
+                .iter()
+                .filter_map(|k| schema.section(k))
+                .map(|s| SharedString::from(s.label.as_str()))
+                .collect()
+        };
+        let index = sections.iter().position(|k| *k == current).unwrap_or(0);
+        *self.import.borrow_mut() = ImportState {
+            sections,
+            ..ImportState::default()
+        };
+        self.app(|a| {
+            a.set_import_sections(ModelRc::new(VecModel::from(labels)));
+            a.set_import_section(index as i32);
+            a.set_import_step(0);
+            a.set_import_error("".into());
+            a.set_import_about("".into());
+            a.set_import_sheets(ModelRc::default());
+            a.set_import_sheet(0);
+            a.set_import_open(true);
+        });
+    }
+
+    pub(super) fn import_browse(&self) {
+        self.browse_files(super::photo_picker::Purpose::Import);
+    }
+
+    /// Reads the head of the chosen file and suggests where each column goes.
+    pub(super) fn import_load(self: &Rc<Self>) {
+        let Some((path, section, sheet_index)) = self.app(|a| {
+            (
+                PathBuf::from(a.get_import_file().as_str()),
+                a.get_import_section(),
+                a.get_import_sheet(),
+            )
+        }) else {
+            return;
+        };
+        if path.as_os_str().is_empty() {
+            self.app(|a| a.set_import_error("Choose a file to import.".into()));
+            return;
+        }
+        let Some(section) = self.import.borrow().sections.get(section.max(0) as usize).cloned() else {
+            return;
+        };
+        let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
+        self.worker.run(
+            move |s: &mut Session| -> Result<Head, String> {
+                let v = s.vault.as_ref().ok_or("the vault is not open")?;
+                let sheets = if import::is_workbook(&path) {
+                    SheetReader::sheet_names(&path).map_err(|e| e.to_string())?
+                } else {
+                    Vec::new()
+                };
+                let mut reader = import::open(
+                    &path,
+                    &OpenOptions {
+                        sheet,
+                        ..OpenOptions::default()
+                    },
+                )
+                .map_err(|e| e.to_string())?;
+                let headers = reader.headers().to_vec();
+                let mut samples = Vec::new();
+                while samples.len() < 5 {
+                    match reader.next_row() {
+                        Some(Ok(row)) => samples.push(row.cells),
+                        Some(Err(_)) => continue,
+                        None => break,
+                    }
+                }
+                let mapping = v.suggest_mapping(&section, &headers).map_err(|e| e.to_string())?;
+                let fields = v
+                    .schema()
+                    .require_section(&section)
+                    .map_err(|e| e.to_string())?
+                    .visible_fields()
+                    .filter(|f| f.kind != FieldType::Photo)
+                    .cloned()
+                    .collect();
+                Ok(Head {
+                    sheets,
+                    headers,
+                    samples,
+                    mapping,
+                    fields,
+                    about: reader.describe(),
+                })
+            },
+            |r| {
+                with_controller(|c| match r {
+                    Ok(head) => c.show_head(head),
+                    Err(e) => {
+                        c.app(|a| a.set_import_error(e.into()));
+                    }
+                })
+            },
+        );
+    }
+
+    fn show_head(&self, head: Head) {
+        let sheet_names: Vec<SharedString> = head.sheets.iter().map(|s| s.as_str().into()).collect();
+        let upsert: Vec<SharedString> = std::iter::once(SharedString::from(""))
+            .chain(
+                head.fields
+                    .iter()
+                    .filter(|f| f.unique)
+                    .map(|f| SharedString::from(f.label.as_str())),
+            )
+            .collect();
+        let about = format!(
+            "{} columns{}",
+            head.headers.len(),
+            if head.about.is_empty() {
+                String::new()
+            } else {
+                format!(", read as {}", head.about)
+            }
+        );
+        {
+            let mut st = self.import.borrow_mut();
+            st.sheets = head.sheets;
+            st.headers = head.headers;
+            st.samples = head.samples;
+            st.fields = head.fields;
+            st.mapping = head.mapping;
+        }
+        self.app(|a| {
+            a.set_import_sheets(ModelRc::new(VecModel::from(sheet_names)));
+            a.set_import_upsert_fields(ModelRc::new(VecModel::from(upsert)));
+            a.set_import_upsert(0);
+            a.set_import_about(about.into());
+            a.set_import_error("".into());
+            a.set_import_step(1);
+        });
+        self.show_import_columns();
+    }
+
+    fn show_import_columns(&self) {
+        let order = self.date_order();
+        let st = self.import.borrow();
+        let columns: Vec<ImportColumn> = st
+            .headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let key = st.mapping.get(i).cloned().flatten();
+                let index = key
+                    .as_ref()
+                    .and_then(|k| st.fields.iter().position(|f| &f.key == k))
+                    .map(|p| p + 1)
+                    .unwrap_or(0);
+                let field = index.checked_sub(1).and_then(|p| st.fields.get(p));
+                ImportColumn {
+                    header: h.as_str().into(),
+                    field: index as i32,
+                    preview: preview(field, &st.samples, i, order).into(),
+                }
+            })
+            .collect();
+        let fields = field_list(&st.fields);
+        self.app(|a| {
+            a.set_import_fields(ModelRc::new(VecModel::from(fields)));
+            a.set_import_columns(ModelRc::new(VecModel::from(columns)));
+        });
+    }
+
+    fn date_order(&self) -> DateOrder {
+        if self.app(|a| a.get_import_day_first()).unwrap_or(false) {
+            DateOrder::DayFirst
+        } else {
+            DateOrder::MonthFirst
+        }
+    }
+
+    pub(super) fn import_remap(&self, column: usize, field: usize) {
+        let order = self.date_order();
+        let row = {
+            let mut st = self.import.borrow_mut();
+            let key = field
+                .checked_sub(1)
+                .and_then(|i| st.fields.get(i))
+                .map(|f| f.key.clone());
+            if let Some(slot) = st.mapping.get_mut(column) {
+                *slot = key;
+            }
+            let f = field.checked_sub(1).and_then(|i| st.fields.get(i));
+            preview(f, &st.samples, column, order)
+        };
+        self.app(|a| {
+            let cols = a.get_import_columns();
+            if let Some(mut c) = cols.row_data(column) {
+                c.field = field as i32;
+                c.preview = row.into();
+                cols.set_row_data(column, c);
+            }
+        });
+    }
+
+    /// "Create a new custom field from this column": a text field named like the header.
+    pub(super) fn import_new_field(self: &Rc<Self>, column: usize) {
+        let (section, header, taken) = {
+            let st = self.import.borrow();
+            let Some(section) = self
+                .app(|a| a.get_import_section())
+                .and_then(|i| st.sections.get(i.max(0) as usize).cloned())
+            else {
+                return;
+            };
+            let Some(header) = st.headers.get(column).cloned() else {
+                return;
+            };
+            let taken: Vec<String> = self
+                .schema
+                .borrow()
+                .section(&section)
+                .map(|s| s.fields.iter().map(|f| f.key.clone()).collect())
+                .unwrap_or_default();
+            (section, header, taken)
+        };
+        let key = key_from_header(&header, &taken);
+        let label = if header.trim().is_empty() {
+            key.clone()
+        } else {
+            header.trim().to_string()
+        };
+        self.worker.run(
+            move |s: &mut Session| -> Result<_, String> {
+                let v = s.vault.as_mut().ok_or("the vault is not open")?;
+                v.add_field(&section, &FieldSpec::new(&key, &label, FieldType::Text))
+                    .map_err(|e| e.to_string())?;
+                let fields: Vec<Field> = v
+                    .schema()
+                    .require_section(&section)
+                    .map_err(|e| e.to_string())?
+                    .visible_fields()
+                    .filter(|f| f.kind != FieldType::Photo)
+                    .cloned()
+                    .collect();
+                Ok((v.schema().clone(), fields, key))
+            },
+            move |r| {
+                with_controller(|c| match r {
+                    Ok((schema, fields, key)) => {
+                        *c.schema.borrow_mut() = schema;
+                        {
+                            let mut st = c.import.borrow_mut();
+                            st.fields = fields;
+                            if let Some(slot) = st.mapping.get_mut(column) {
+                                *slot = Some(key);
+                            }
+                        }
+                        c.show_import_columns();
+                        c.show_columns();
+                    }
+                    Err(e) => {
+                        c.app(|a| a.set_import_error(e.into()));
+                    }
+                })
+            },
+        );
+    }
+
+    pub(super) fn import_run(self: &Rc<Self>) {
+        let Some((path, section_index, sheet_index, upsert_index, skip_bad)) = self.app(|a| {
+            (
+                PathBuf::from(a.get_import_file().as_str()),
+                a.get_import_section(),
+                a.get_import_sheet(),
+                a.get_import_upsert(),
+                a.get_import_skip_bad(),
+            )
+        }) else {
+            return;
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = {
+            let mut st = self.import.borrow_mut();
+            st.cancel = cancel.clone();
+            let unique: Vec<&Field> = st.fields.iter().filter(|f| f.unique).collect();
+            ImportOptions {
+                section: st
+                    .sections
+                    .get(section_index.max(0) as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                mapping: st.mapping.clone(),
+                upsert: upsert_index
+                    .checked_sub(1)
+                    .and_then(|i| unique.get(i as usize))
+                    .map(|f| f.key.clone()),
+                on_existing: Existing::Update,
+                skip_bad_rows: skip_bad,
+                dry_run: false,
+                date_order: self.date_order(),
+            }
+        };
+        let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
+        let weak = self.ui.clone();
+        self.app(|a| {
+            a.set_import_step(2);
+            a.set_import_progress(0.0);
+            a.set_import_error("".into());
+        });
+        self.worker.run(
+            move |s: &mut Session| -> Result<import::ImportReport, Error> {
+                let v = s.vault.as_mut().ok_or(Error::Query("the vault is not open".into()))?;
+                let mut reader = import::open(
+                    &path,
+                    &OpenOptions {
+                        sheet,
+                        ..OpenOptions::default()
+                    },
+                )
+                .map_err(|e| Error::Query(e.to_string()))?;
+                if std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 256 * 1024 {
+                    v.auto_backup("import")?;
+                }
+                let file = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                v.import(reader.as_mut(), &file, &options, &mut |done, total| {
+                    let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
+                    let _ = weak.upgrade_in_event_loop(move |ui| {
+                        ui.global::<super::ui::App>().set_import_progress(fraction);
+                    });
+                    !cancel.load(Ordering::Relaxed)
+                })
+            },
+            |r| with_controller(|c| c.import_done(r)),
+        );
+    }
+
+    fn import_done(self: &Rc<Self>, result: Result<import::ImportReport, Error>) {
+        let (summary, problems, error) = match result {
+            Ok(r) => (
+                format!(
+                    "Imported {} rows: {} added, {} updated, {} unchanged, {} skipped{}.",
+                    r.rows,
+                    r.created,
+                    r.updated,
+                    r.unchanged,
+                    r.bad_rows.len(),
+                    if r.linked_created > 0 {
+                        format!(", {} linked records created", r.linked_created)
+                    } else {
+                        String::new()
+                    }
+                ),
+                r.bad_rows.iter().map(|b| b.to_string()).collect(),
+                String::new(),
+            ),
+            Err(Error::ImportFailed(r)) => (
+                format!(
+                    "Nothing was imported: {} rows have problems. Fix them, or tick \"Skip bad rows\".",
+                    r.bad_rows.len()
+                ),
+                r.bad_rows.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
+                String::new(),
+            ),
+            Err(Error::Cancelled) => (
+                "Cancelled: nothing was imported.".to_string(),
+                Vec::new(),
+                String::new(),
+            ),
+            Err(e) => (String::new(), Vec::new(), e.to_string()),
+        };
+        let items: Vec<SharedString> = problems.into_iter().map(SharedString::from).collect();
+        self.app(|a| {
+            a.set_import_step(if error.is_empty() { 3 } else { 1 });
+            a.set_import_summary(summary.into());
+            a.set_import_problems(ModelRc::new(VecModel::from(items)));
+            a.set_import_error(error.into());
+        });
+        self.after_records_changed();
+    }
+
+    pub(super) fn import_cancel(&self) {
+        self.import.borrow().cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn export_show(&self) {
+        let label = {
+            let schema = self.schema.borrow();
+            schema
+                .section(&self.view.borrow().section)
+                .map(|s| s.label.clone())
+                .unwrap_or_else(|| "export".into())
+        };
+        let dir = directories::UserDirs::new()
+            .and_then(|u| {
+                u.document_dir()
+                    .map(Path::to_path_buf)
+                    .or_else(|| Some(u.home_dir().to_path_buf()))
+            })
+            .unwrap_or_default();
+        let file = dir.join(format!("{label}.xlsx"));
+        self.app(|a| {
+            a.set_export_file(file.display().to_string().into());
+            a.set_export_format(0);
+            a.set_export_scope(0);
+            a.set_export_error("".into());
+            a.set_export_open(true);
+        });
+    }
+
+    /// Keeps the file's extension in step with the chosen format.
+    pub(super) fn export_format_changed(&self) {
+        self.app(|a| {
+            let ext = match (a.get_export_scope(), a.get_export_format()) {
+                (2, _) => "xlsx",
+                (_, 0) => "xlsx",
+                (_, 1) => "csv",
+                (_, 2) => "html",
+                (_, 3) => "txt",
+                _ => "jsonl",
+            };
+            if a.get_export_scope() == 2 {
+                a.set_export_format(0);
+            }
+            let path = PathBuf::from(a.get_export_file().as_str()).with_extension(ext);
+            a.set_export_file(path.display().to_string().into());
+        });
+    }
+
+    pub(super) fn export_run(self: &Rc<Self>) {
+        let Some((path, format, scope, csv)) = self.app(|a| {
+            (
+                PathBuf::from(a.get_export_file().as_str()),
+                a.get_export_format(),
+                a.get_export_scope(),
+                a.get_export_csv(),
+            )
+        }) else {
+            return;
+        };
+        let (mut query, filters, columns) = {
+            let view = self.view.borrow();
+            (
+                self.query(),
+                self.view_filters(),
+                view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
+            )
+        };
+        if scope == 1 {
+            query = Query::section(&query.section);
+        }
+        self.set_busy(true);
+        self.worker.run(
+            move |s: &mut Session| -> Result<u64, String> {
+                let v = s.vault.as_ref().ok_or("the vault is not open")?;
+                let err = |e: Error| e.to_string();
+                if scope == 2 {
+                    let mut sheets = Vec::new();
+                    for sec in v.schema().live_sections() {
+                        sheets.push(v.export_sheet(&Query::section(&sec.key), &[], false).map_err(err)?.0);
+                    }
+                    return writers::write_xlsx(sheets, &path)
+                        .map(|s| s.rows)
+                        .map_err(|e| e.to_string());
+                }
+                if scope == 0 {
+                    for f in &filters {
+                        query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
+                    }
+                }
+                let cols: &[String] = if scope == 0 { &columns } else { &[] };
+                let (sheet, keys) = v.export_sheet(&query, cols, false).map_err(err)?;
+                if format == 0 {
+                    return writers::write_xlsx(vec![sheet], &path)
+                        .map(|s| s.rows)
+                        .map_err(|e| e.to_string());
+                }
+                let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let mut out = std::io::BufWriter::new(file);
+                let stats = match format {
+                    1 => {
+                        let profile = match csv {
+                            1 => CsvProfile::excel_cyrillic(),
+                            2 => CsvProfile::excel_western(),
+                            _ => CsvProfile::Utf8Bom,
+                        };
+                        writers::write_csv(sheet, &profile, &mut out)
+                    }
+                    2 => writers::write_html(sheet, HtmlLayout::Table, &mut out),
+                    3 => writers::write_text(sheet, &mut out),
+                    _ => writers::write_json_lines(sheet, &keys, &mut out),
+                };
+                stats.map(|s| s.rows).map_err(|e| e.to_string())
+            },
+            move |r| {
+                with_controller(|c| {
+                    c.set_busy(false);
+                    match r {
+                        Ok(rows) => {
+                            c.app(|a| a.set_export_open(false));
+                            c.say(format!("Exported {rows} records."), false);
+                        }
+                        Err(e) => {
+                            c.app(|a| a.set_export_error(e.into()));
+                        }
+                    }
+                })
+            },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_become_valid_unused_keys() {
+        assert_eq!(key_from_header("Дата визита", &[]), "column");
+        assert_eq!(key_from_header("Customer ID", &[]), "customer_id");
+        assert_eq!(key_from_header("Customer ID", &["customer_id".into()]), "customer_id_2");
+        assert_eq!(key_from_header("2nd phone", &[]), "column_2nd_phone");
+    }
+}

@@ -1,0 +1,16 @@
+//! Importing records from files people have: CSV as Excel writes it, spreadsheets, JSON lines.
+//!
+//! Every reader yields a header row and typed rows ([`table::TableReader`]); the pipeline
+//! ([`Vault::import`](crate::Vault::import)) maps columns to fields, converts each cell by the
+//! field's type, and writes all rows in one transaction.
+
+pub mod csv;
+pub mod jsonl;
+pub mod mapping;
+mod open;
+mod pipeline;
+pub mod sheet;
+pub mod table;
+pub use open::{EXTENSIONS, OpenOptions, is_workbook, open};
+
+pub use pipeline::{BadRow, DateOrder, Existing, ImportOptions, ImportReport, cell_value};

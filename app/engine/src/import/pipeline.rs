@@ -1,0 +1,535 @@
+//! The import pipeline: reader → column mapping → typed conversion → one transaction →
+//! report. All or nothing by default: a failed or cancelled import leaves the vault as it was.
+
+use super::mapping;
+use super::table::{Cell, ReadError, TableReader};
+use crate::error::{Error, Result};
+use crate::ids::RecordId;
+use crate::records::{self, Value};
+use crate::schema::{Field, FieldType, Section};
+use crate::search::fold;
+use crate::vault::Vault;
+use chrono::{Datelike, NaiveDate, Timelike};
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// What to do with a row whose key (the upsert field) matches an existing record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Existing {
+    /// Change the existing record's fields to the file's values.
+    #[default]
+    Update,
+    /// Leave the existing record as it is.
+    Skip,
+}
+
+/// How dates like 03/04/2024 read when the file does not say: day first (Europe) or month
+/// first (US). Dotted dates (03.04.2024) are always day first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DateOrder {
+    #[default]
+    MonthFirst,
+    DayFirst,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ImportOptions {
+    pub section: String,
+    /// For each column of the file, the field key it goes to (`None`: ignored). Several
+    /// columns may go to one list field (phones, e-mails): their values are joined.
+    pub mapping: Vec<Option<String>>,
+    /// Match rows to existing records by this unique field instead of always creating.
+    pub upsert: Option<String>,
+    pub on_existing: Existing,
+    /// Import the good rows and list the bad ones, instead of importing nothing.
+    pub skip_bad_rows: bool,
+    /// Check everything, change nothing.
+    pub dry_run: bool,
+    pub date_order: DateOrder,
+}
+
+/// A row that was not imported, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BadRow {
+    pub file: String,
+    pub row: usize,
+    /// The column's header, when one cell is to blame.
+    pub column: Option<String>,
+    pub value: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BadRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}, row {}", self.file, self.row)?;
+        if let Some(c) = &self.column {
+            write!(f, ", column {c:?}")?;
+        }
+        if !self.value.is_empty() {
+            write!(f, ", value {:?}", self.value)?;
+        }
+        write!(f, ": {}", self.reason)
+    }
+}
+
+/// What an import did (or, for a dry run or a failed import, would have done).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Rows matching an existing record that already had the same values, or were skipped.
+    pub unchanged: usize,
+    /// Records created in other sections for relations (an organization named in a column).
+    pub linked_created: usize,
+    pub bad_rows: Vec<BadRow>,
+    /// Whether the changes were saved (false for dry runs and failed imports).
+    pub committed: bool,
+}
+
+/// How far an import has come: (done, total) in the reader's unit. Return `false` to cancel.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
+
+/// Converts one cell to a field's value, as typed by the file and read with the locale.
+pub fn cell_value(field: &Field, cell: &Cell, order: DateOrder) -> std::result::Result<Option<Value>, String> {
+    let date = |d: NaiveDate| match field.kind {
+        FieldType::Date => Ok(Some(Value::Date(d))),
+        FieldType::DateNoYear => Ok(Some(Value::PartialDate {
+            year: Some(d.year()),
+            month: d.month(),
+            day: d.day(),
+        })),
+        FieldType::Datetime => Value::parse(field, &d.format("%Y-%m-%d").to_string()),
+        _ => Value::parse(field, &d.format("%Y-%m-%d").to_string()),
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::Bool(b) if field.kind == FieldType::Checkbox => Ok(Some(Value::Checkbox(*b))),
+        Cell::Bool(b) => Value::parse(field, if *b { "yes" } else { "no" }),
+        Cell::Date(d) => date(*d),
+        Cell::DateTime(t) if t.time().num_seconds_from_midnight() == 0 => date(t.date()),
+        Cell::DateTime(t) => Value::parse(field, &t.format("%Y-%m-%d %H:%M:%S").to_string()),
+        Cell::Number(n) => match field.kind {
+            FieldType::Number | FieldType::Percent => Ok(Some(Value::Number(*n))),
+            // A date column that the spreadsheet did not format as a date: an Excel serial.
+            FieldType::Date | FieldType::DateNoYear | FieldType::Datetime => match excel_serial(*n) {
+                Some(d) => date(d),
+                None => Err(format!("{n} is not a date")),
+            },
+            _ => Value::parse(field, &records::format_number(*n)),
+        },
+        Cell::Text(t) => {
+            let t = t.trim();
+            match field.kind {
+                FieldType::Date | FieldType::DateNoYear | FieldType::Datetime => {
+                    if let Ok(n) = t.parse::<f64>()
+                        && t.len() == 5
+                        && let Some(d) = excel_serial(n)
+                    {
+                        return date(d);
+                    }
+                    match (order, swap_day_month(t)) {
+                        (DateOrder::DayFirst, Some(swapped)) => Value::parse(field, &swapped),
+                        _ => Value::parse(field, t),
+                    }
+                }
+                _ => Value::parse(field, t),
+            }
+        }
+    }
+}
+
+/// `03/04/2024` read day first: rewritten month first for the parser.
+fn swap_day_month(t: &str) -> Option<String> {
+    let mut parts = t.splitn(3, '/');
+    let (a, b, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    (a.len() <= 2 && b.len() <= 2).then(|| format!("{b}/{a}/{rest}"))
+}
+
+/// An Excel serial day number (1900 system) as a date, for plausible values only.
+fn excel_serial(n: f64) -> Option<NaiveDate> {
+    if !(1.0..=2_958_465.0).contains(&n) {
+        return None;
+    }
+    // Excel counts 1900-02-29, which never was; serials from 61 on are one day ahead.
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    base.checked_add_signed(chrono::Duration::days(n.trunc() as i64))
+}
+
+/// The relation targets named by title in this import, so each is looked up (or created) once.
+#[derive(Default)]
+struct Links {
+    by_title: HashMap<(String, String), RecordId>,
+}
+
+impl Vault {
+    /// The field each column goes to: the mapping remembered for this layout of headers, or
+    /// one matched by header names.
+    pub fn suggest_mapping(&self, section: &str, headers: &[String]) -> Result<Vec<Option<String>>> {
+        let s = self.schema.require_section(section)?;
+        if let Some(json) = self.setting(&format!("import.mapping.{}.{}", s.key, mapping::layout_key(headers)))?
+            && let Ok(saved) = serde_json::from_str::<Vec<Option<String>>>(&json)
+            && saved.len() == headers.len()
+        {
+            return Ok(saved.into_iter().map(|k| k.filter(|k| s.field(k).is_some())).collect());
+        }
+        Ok(headers.iter().map(|h| mapping::match_header(s, h)).collect())
+    }
+
+    /// Imports every row of `reader` into a section. In one transaction: unless
+    /// `skip_bad_rows`, any bad row means nothing is saved and the error lists every bad row.
+    /// Cancelling (the progress callback returns `false`) saves nothing.
+    pub fn import(
+        &mut self,
+        reader: &mut dyn TableReader,
+        file: &str,
+        options: &ImportOptions,
+        progress: Progress<'_>,
+    ) -> Result<ImportReport> {
+        let headers = reader.headers().to_vec();
+        let section = self.schema.require_section(&options.section)?.clone();
+        let fields: Vec<Option<Field>> = (0..headers.len())
+            .map(|i| options.mapping.get(i).cloned().flatten())
+            .map(|k| k.map(|k| section.require_field(&k).cloned()).transpose())
+            .collect::<Result<_>>()?;
+        if fields.iter().all(Option::is_none) {
+            return Err(Error::Query(format!(
+                "{file}: no column is mapped to a field of {}",
+                section.key
+            )));
+        }
+        let upsert = match &options.upsert {
+            Some(k) => {
+                let f = section.require_field(k)?.clone();
+                if !fields.iter().flatten().any(|m| m.key == f.key) {
+                    return Err(Error::Query(format!(
+                        "{file}: no column is mapped to the upsert field {k:?}"
+                    )));
+                }
+                Some(f)
+            }
+            None => None,
+        };
+        let sections = self.schema.sections.clone();
+        let tx = self.conn.transaction()?;
+        let op = records::next_op(&tx)?;
+        let mut report = ImportReport::default();
+        let mut links = Links::default();
+        let mut cancelled = false;
+        while let Some(row) = reader.next_row() {
+            let (done, total) = reader.progress();
+            if report.rows % 256 == 0 && !progress(done, total) {
+                cancelled = true;
+                break;
+            }
+            report.rows += 1;
+            let row = match row {
+                Ok(r) => r,
+                Err(ReadError { file, row, message }) => {
+                    report.bad_rows.push(BadRow {
+                        file,
+                        row,
+                        column: None,
+                        value: String::new(),
+                        reason: message,
+                    });
+                    continue;
+                }
+            };
+            let mut bad = None;
+            let mut values: Vec<(String, Option<Value>)> = Vec::new();
+            for (i, cell) in row.cells.iter().enumerate() {
+                let Some(Some(field)) = fields.get(i) else { continue };
+                let converted = if field.kind == FieldType::Relation {
+                    relation_value(&tx, &sections, field, cell, &mut links, op, &mut report)
+                } else {
+                    cell_value(field, cell, options.date_order).map_err(|m| Error::invalid(&field.key, m))
+                };
+                match converted {
+                    Ok(v) => merge(&mut values, field, v),
+                    Err(e) => {
+                        bad = Some(BadRow {
+                            file: file.to_string(),
+                            row: row.number,
+                            column: headers.get(i).cloned(),
+                            value: cell_text(cell),
+                            reason: reason(&e),
+                        });
+                        break;
+                    }
+                }
+            }
+            if let Some(b) = bad {
+                report.bad_rows.push(b);
+                continue;
+            }
+            if values.iter().all(|(_, v)| v.is_none()) {
+                continue;
+            }
+            // Each row is its own savepoint, so a row the engine refuses leaves nothing behind.
+            let saved = save_row(
+                &tx,
+                &sections,
+                &section,
+                upsert.as_ref(),
+                options.on_existing,
+                values,
+                op,
+            );
+            match saved {
+                Ok(Saved::Created) => report.created += 1,
+                Ok(Saved::Updated) => report.updated += 1,
+                Ok(Saved::Unchanged) => report.unchanged += 1,
+                Err(e) => {
+                    let column = field_of(&e).and_then(|k| {
+                        fields
+                            .iter()
+                            .position(|f| f.as_ref().is_some_and(|f| f.key == k))
+                            .and_then(|i| headers.get(i).cloned())
+                    });
+                    report.bad_rows.push(BadRow {
+                        file: file.to_string(),
+                        row: row.number,
+                        value: column
+                            .as_ref()
+                            .and_then(|c| headers.iter().position(|h| h == c))
+                            .and_then(|i| row.cells.get(i))
+                            .map(cell_text)
+                            .unwrap_or_default(),
+                        column,
+                        reason: reason(&e),
+                    });
+                }
+            }
+        }
+        if cancelled {
+            return Err(Error::Cancelled);
+        }
+        if !report.bad_rows.is_empty() && !options.skip_bad_rows {
+            return Err(Error::ImportFailed(Box::new(report)));
+        }
+        if options.dry_run {
+            return Ok(report);
+        }
+        let key = format!("import.mapping.{}.{}", section.key, mapping::layout_key(&headers));
+        crate::vault::store::set_meta(
+            &tx,
+            &format!("setting.{key}"),
+            &serde_json::to_string(&options.mapping).unwrap_or_default(),
+        )?;
+        tx.commit()?;
+        report.committed = true;
+        Ok(report)
+    }
+}
+
+enum Saved {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+fn save_row(
+    tx: &Connection,
+    sections: &[Section],
+    section: &Section,
+    upsert: Option<&Field>,
+    on_existing: Existing,
+    values: Vec<(String, Option<Value>)>,
+    op: i64,
+) -> Result<Saved> {
+    tx.execute_batch("SAVEPOINT import_row")?;
+    let result = (|| {
+        let existing = match upsert {
+            Some(f) => match values.iter().find(|(k, _)| *k == f.key).and_then(|(_, v)| v.as_ref()) {
+                Some(v) => {
+                    let sql = format!(
+                        "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0",
+                        section.table(),
+                        f.column()
+                    );
+                    tx.prepare_cached(&sql)?
+                        .query_row([v.to_sql().0], |r| r.get::<_, RecordId>(0))
+                        .optional()?
+                }
+                // A row without the key (a contact with no e-mail) matches the one record with
+                // the same title (first and last name), so re-importing a file adds no twins.
+                None => same_title(tx, section, &values)?,
+            },
+            None => None,
+        };
+        match existing {
+            Some(_) if on_existing == Existing::Skip => Ok(Saved::Unchanged),
+            Some(id) => {
+                let before = records::read_record(tx, section, id)?
+                    .map(|r| r.values)
+                    .unwrap_or_default();
+                let changes: Vec<(String, Option<Value>)> = values
+                    .into_iter()
+                    .filter(|(k, v)| {
+                        v.is_some() && before.iter().find(|(bk, _)| bk == k).map(|(_, bv)| bv) != v.as_ref()
+                    })
+                    .collect();
+                if changes.is_empty() {
+                    return Ok(Saved::Unchanged);
+                }
+                records::update_in(tx, op, sections, section, id, changes)?;
+                Ok(Saved::Updated)
+            }
+            None => {
+                let given: Vec<(String, Value)> = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
+                records::insert_record(tx, op, sections, section, given)?;
+                Ok(Saved::Created)
+            }
+        }
+    })();
+    match result {
+        Ok(s) => {
+            tx.execute_batch("RELEASE import_row")?;
+            Ok(s)
+        }
+        Err(e) => {
+            tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+            Err(e)
+        }
+    }
+}
+
+/// The one live record whose title fields all equal the row's (none if any is empty, or if
+/// several records match).
+fn same_title(tx: &Connection, section: &Section, values: &[(String, Option<Value>)]) -> Result<Option<RecordId>> {
+    let mut conditions = Vec::new();
+    let mut params = Vec::new();
+    for key in &section.title {
+        let Some(f) = section.field(key) else { return Ok(None) };
+        let Some(Some(v)) = values.iter().find(|(k, _)| k == key).map(|(_, v)| v) else {
+            return Ok(None);
+        };
+        params.push(v.to_sql().0);
+        conditions.push(format!("{} = ?{}", f.column(), params.len()));
+    }
+    if conditions.is_empty() {
+        return Ok(None);
+    }
+    let sql = format!(
+        "SELECT id FROM {} WHERE deleted = 0 AND {} LIMIT 2",
+        section.table(),
+        conditions.join(" AND ")
+    );
+    let ids: Vec<RecordId> = tx
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(params), |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
+}
+
+/// Adds a converted value; a second column for the same list field appends to the list.
+fn merge(values: &mut Vec<(String, Option<Value>)>, field: &Field, v: Option<Value>) {
+    match values.iter_mut().find(|(k, _)| *k == field.key) {
+        Some((_, slot)) => match (slot.as_mut(), v) {
+            (Some(Value::Items(a)), Some(Value::Items(b))) => a.extend(b),
+            (Some(Value::Tags(a)), Some(Value::Tags(b))) => {
+                a.extend(b.into_iter().filter(|t| !a.contains(t)).collect::<Vec<_>>())
+            }
+            (Some(Value::Addresses(a)), Some(Value::Addresses(b))) => a.extend(b),
+            (None, v) => *slot = v,
+            (Some(_), _) => {}
+        },
+        None => values.push((field.key.clone(), v)),
+    }
+}
+
+/// A relation column names the record by title: link to it, or create it in the target
+/// section (an organization named in a contact's "Company" column).
+fn relation_value(
+    tx: &Connection,
+    sections: &[Section],
+    field: &Field,
+    cell: &Cell,
+    links: &mut Links,
+    op: i64,
+    report: &mut ImportReport,
+) -> Result<Option<Value>> {
+    let text = cell_text(cell);
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if let Some(id) = text.strip_prefix('#').and_then(|i| i.parse::<i64>().ok()) {
+        return Ok(Some(Value::Relation(RecordId(id))));
+    }
+    let Some(target) = field
+        .options
+        .target
+        .as_ref()
+        .and_then(|t| sections.iter().find(|s| &s.key == t && !s.deleted))
+    else {
+        return records::parse_relation(tx, sections, field, text);
+    };
+    let cache_key = (target.key.clone(), fold(text));
+    if let Some(id) = links.by_title.get(&cache_key) {
+        return Ok(Some(Value::Relation(*id)));
+    }
+    let id = match records::resolve_title(tx, sections, field, text) {
+        Ok(id) => id,
+        Err(Error::InvalidValue { message, .. })
+            if message.starts_with("no record titled") && target.title.len() == 1 =>
+        {
+            let title_field = target.title[0].clone();
+            let id = records::insert_record(
+                tx,
+                op,
+                sections,
+                target,
+                vec![(title_field, Value::Text(text.to_string()))],
+            )?;
+            report.linked_created += 1;
+            id
+        }
+        Err(e) => return Err(e),
+    };
+    links.by_title.insert(cache_key, id);
+    Ok(Some(Value::Relation(id)))
+}
+
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Empty => String::new(),
+        Cell::Text(t) => t.clone(),
+        Cell::Number(n) => records::format_number(*n),
+        Cell::Bool(b) => b.to_string(),
+        Cell::Date(d) => d.to_string(),
+        Cell::DateTime(t) => t.to_string(),
+    }
+}
+
+fn field_of(e: &Error) -> Option<String> {
+    match e {
+        Error::InvalidValue { field, .. } | Error::Required { field } | Error::NotUnique { field, .. } => {
+            Some(field.clone())
+        }
+        _ => None,
+    }
+}
+
+/// The reason in a bad-row line: the error without the field name the column already gives.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::InvalidValue { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_serials_and_day_first_dates_read_as_dates() {
+        assert_eq!(excel_serial(45000.0), NaiveDate::from_ymd_opt(2023, 3, 15));
+        assert_eq!(swap_day_month("03/04/2024").as_deref(), Some("04/03/2024"));
+        assert_eq!(swap_day_month("2024/03/04").as_deref(), None);
+    }
+}

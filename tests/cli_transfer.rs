@@ -1,0 +1,269 @@
+//! Import and export from the command line, with files as people really have them.
+
+#[path = "support/cli.rs"]
+mod support;
+
+use serde_json::Value as Json;
+use std::path::PathBuf;
+use support::{Env, PASS};
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/import")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Runs an import that must fail: every bad row is listed on stderr, then one line of error.
+fn import_fails(env: &Env, args: &[&str]) -> String {
+    let mut all = vec!["import"];
+    all.extend_from_slice(args);
+    let out = env.run_with(&all, PASS);
+    assert!(!out.status.success(), "the import should fail");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let last = err.trim_end().lines().last().unwrap_or_default().to_string();
+    assert!(last.starts_with("cardbase: ") && !err.contains("panicked"), "{err}");
+    last
+}
+
+fn field<'a>(rec: &'a Json, key: &str) -> &'a Json {
+    &rec["fields"][key]
+}
+
+#[test]
+fn a_russian_excel_csv_imports_with_no_options() {
+    let env = Env::init("personal");
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "city",
+        "--type",
+        "text",
+        "--label",
+        "Город",
+    ]);
+    env.ok(&[
+        "schema",
+        "add-field",
+        "contacts",
+        "contract_sum",
+        "--type",
+        "money",
+        "--label",
+        "Сумма договора",
+        "--currency",
+        "RUB",
+    ]);
+    let out = env.ok(&["import", &fixture("excel-ru-1251.csv"), "--section", "contacts"]);
+    assert!(out.contains("5 added"), "{out}");
+    let recs = env.list_json(&["contacts", "--sort", "id"]);
+    let first = &recs[0];
+    assert_eq!(field(first, "last_name"), "Иванов");
+    assert_eq!(field(first, "middle_name"), "Иванович");
+    assert_eq!(field(first, "birthday"), "1978-03-15", "dd.mm.yyyy is read as a date");
+    assert_eq!(
+        field(first, "contract_sum")["amount"],
+        1234.56,
+        "1234,56 is read with a decimal comma"
+    );
+    assert_eq!(field(first, "city"), "Москва");
+    assert_eq!(
+        field(&recs[1], "notes"),
+        "Звонить после 18:00; \"VIP\"",
+        "quoted ; and doubled quotes"
+    );
+    assert_eq!(field(&recs[2], "first_name"), "Пётр");
+}
+
+#[test]
+fn a_broken_file_imports_nothing_unless_bad_rows_are_skipped() {
+    let env = Env::init("personal");
+    env.ok(&["schema", "add-field", "contacts", "city", "--type", "text"]);
+    let err = import_fails(&env, &[&fixture("broken-quoting.csv"), "--section", "contacts"]);
+    assert!(
+        err.contains("3 rows could not be imported, so nothing was saved"),
+        "{err}"
+    );
+    assert!(
+        env.ids(&["contacts"]).is_empty(),
+        "all or nothing: the vault is unchanged"
+    );
+
+    let out = env.run(&[
+        "import",
+        &fixture("broken-quoting.csv"),
+        "--section",
+        "contacts",
+        "--skip-bad-rows",
+    ]);
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stdout.contains("4 added") && stdout.contains("3 skipped"), "{stdout}");
+    for row in ["row 3", "row 5", "row 7"] {
+        assert!(
+            stderr.contains(&format!("broken-quoting.csv, {row}:")),
+            "the report names {row}: {stderr}"
+        );
+    }
+    assert_eq!(env.ids(&["contacts"]).len(), 4);
+}
+
+#[test]
+fn bad_values_and_missing_required_fields_are_listed_with_their_rows() {
+    let env = Env::init("client-base");
+    let csv = env.dir.path().join("clients.csv");
+    std::fs::write(
+        &csv,
+        "Name,City,Contract end,Debt\nAcme,Berlin,31.12.2026,\"1 200,50\"\nGlobex,Paris,not a date,10\n,Lyon,01.01.2027,5\nInitech,Austin,2027-02-01,7\n",
+    )
+    .unwrap();
+    let err = import_fails(&env, &[csv.to_str().unwrap(), "--section", "organizations"]);
+    assert!(err.contains("2 rows could not be imported"), "{err}");
+    let out = env.run(&["import", csv.to_str().unwrap(), "--section", "organizations"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("clients.csv, row 3, column \"Contract end\", value \"not a date\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("clients.csv, row 4") && stderr.contains("\"name\" is required"),
+        "{stderr}"
+    );
+    assert!(env.ids(&["organizations"]).is_empty());
+
+    env.ok(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--section",
+        "organizations",
+        "--skip-bad-rows",
+    ]);
+    let recs = env.list_json(&["organizations", "--sort", "name"]);
+    assert_eq!(recs.len(), 2);
+    assert_eq!(field(&recs[0], "debt")["amount"], 1200.5);
+    assert_eq!(field(&recs[0], "contract_end"), "2026-12-31");
+}
+
+#[test]
+fn reimporting_with_upsert_changes_and_duplicates_nothing() {
+    let env = Env::init("personal");
+    let out = env.ok(&["import", &fixture("google-contacts-utf8.csv"), "--section", "contacts"]);
+    assert!(
+        out.contains("4 added") && out.contains("linked records created"),
+        "{out}"
+    );
+    let before = env.list_json(&["contacts", "--sort", "id"]);
+    let again = env.ok(&[
+        "import",
+        &fixture("google-contacts-utf8.csv"),
+        "--section",
+        "contacts",
+        "--upsert",
+        "email",
+    ]);
+    assert!(again.contains("0 added, 0 updated, 4 unchanged"), "{again}");
+    assert_eq!(env.list_json(&["contacts", "--sort", "id"]), before);
+    // Organizations named in a column were created once and linked, not duplicated.
+    let ada = before.iter().find(|r| field(r, "first_name") == "Ada").unwrap();
+    let org = field(ada, "organization").as_i64().unwrap();
+    assert!(env.ok(&["get", &org.to_string()]).contains("Analytical Engines Ltd"));
+    assert_eq!(env.list_json(&["organizations"]).len(), 2);
+}
+
+#[test]
+fn exports_write_every_format_and_xlsx_reads_back_with_types() {
+    let env = Env::init("client-base");
+    env.add(
+        "organizations",
+        &[
+            "name=Acme <script>",
+            "city=Berlin",
+            "deal_amount=1500.50 EUR",
+            "contract_end=2026-12-31",
+        ],
+    );
+    env.add("organizations", &["name=Ромашка", "city=Москва", "deal_amount=20 RUB"]);
+    let dir = env.dir.path();
+    for (file, extra) in [
+        ("orgs.xlsx", vec![]),
+        ("orgs.csv", vec![]),
+        ("orgs-ru.csv", vec!["--csv", "excel-ru"]),
+        ("orgs.html", vec![]),
+        ("orgs.txt", vec![]),
+        ("orgs.jsonl", vec![]),
+    ] {
+        let out = dir.join(file);
+        let mut args = vec![
+            "export",
+            "organizations",
+            "--sort",
+            "name",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        assert!(env.ok(&args).contains("Exported 2 records"), "{file}");
+        assert!(std::fs::metadata(&out).unwrap().len() > 0);
+    }
+    let csv = std::fs::read(dir.join("orgs.csv")).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 CSV starts with a BOM for Excel"
+    );
+    let ru = std::fs::read(dir.join("orgs-ru.csv")).unwrap();
+    let (text, _, bad) = encoding_rs::WINDOWS_1251.decode(&ru);
+    assert!(
+        !bad && text.contains("Ромашка;Lead;;Москва") && text.contains(";1500,50 EUR"),
+        "{text}"
+    );
+    let html = std::fs::read_to_string(dir.join("orgs.html")).unwrap();
+    assert!(
+        html.contains("Acme &lt;script&gt;") && !html.contains("<script>"),
+        "values are escaped"
+    );
+
+    // The XLSX reads back through the importer with the same values and types.
+    let back = Env::init("client-base");
+    back.ok(&[
+        "import",
+        dir.join("orgs.xlsx").to_str().unwrap(),
+        "--section",
+        "organizations",
+    ]);
+    let recs = back.list_json(&["organizations", "--sort", "name"]);
+    assert_eq!(field(&recs[0], "name"), "Acme <script>");
+    assert_eq!(field(&recs[0], "deal_amount")["amount"], 1500.5);
+    assert_eq!(field(&recs[0], "contract_end"), "2026-12-31");
+    assert_eq!(field(&recs[1], "city"), "Москва");
+
+    let all = dir.join("all.xlsx");
+    assert!(
+        env.ok(&["export", "--all", "--out", all.to_str().unwrap()])
+            .contains("every section")
+    );
+}
+
+#[test]
+fn a_large_csv_imports_with_progress_and_counts_right() {
+    let env = Env::init("personal");
+    let csv = env.dir.path().join("many.csv");
+    let mut text = String::from("First name;Last name;E-mail;Phone\n");
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "Имя{i};Family{i};user{i}@example.org;+1 555 {:04}\n",
+            i % 10_000
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let out = env.ok(&["import", csv.to_str().unwrap(), "--section", "contacts"]);
+    assert!(out.contains("20000 added"), "{out}");
+    let listed = env.ok(&["list", "contacts", "--limit", "1"]);
+    assert!(listed.contains("1 of 20000 records"), "{listed}");
+    assert_eq!(env.ids(&["contacts", "--search", "user19999@"]).len(), 1);
+    // A large import leaves an automatic backup beside the vault.
+    let backups = std::fs::read_dir(env.dir.path().join("backups")).unwrap().count();
+    assert_eq!(backups, 1);
+}
