@@ -67,6 +67,14 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     state.invoke_schema_show();
     state.invoke_schema_edit_options(0);
     let schema = save_png("cardbase-schema-editor.png", &ui);
+    state.invoke_schema_close();
+    state.invoke_import_show();
+    let csv =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/excel-ru-1251.csv");
+    state.set_import_file(csv.display().to_string().into());
+    state.invoke_import_load();
+    let wizard = save_png("cardbase-import-wizard.png", &ui);
+    eprintln!("screenshot: {}", wizard.display());
     eprintln!(
         "screenshots: {} {} {} {}",
         light.display(),

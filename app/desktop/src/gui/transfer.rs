@@ -212,7 +212,7 @@ impl Controller {
 
     fn show_head(&self, head: Head) {
         let sheet_names: Vec<SharedString> = head.sheets.iter().map(|s| s.as_str().into()).collect();
-        let upsert: Vec<SharedString> = std::iter::once(SharedString::from(""))
+        let upsert: Vec<SharedString> = std::iter::once(SharedString::from("(none: always add)"))
             .chain(
                 head.fields
                     .iter()
