@@ -24,7 +24,7 @@ fn a_user_imports_a_csv_through_the_wizard_and_exports_the_section() {
     assert!(state.get_import_open());
     let csv =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/excel-ru-1251.csv");
-    find(&ui, "import file").set_accessible_value(&csv.display().to_string());
+    find(&ui, "import file").set_accessible_value(csv.display().to_string());
     click(&ui, "read file");
     assert_eq!(state.get_import_error(), "");
     assert_eq!(state.get_import_step(), 1);
@@ -61,7 +61,7 @@ fn a_user_imports_a_csv_through_the_wizard_and_exports_the_section() {
 
     click(&ui, "Export…");
     let out = dir.path().join("contacts.xlsx");
-    find(&ui, "export file").set_accessible_value(&out.display().to_string());
+    find(&ui, "export file").set_accessible_value(out.display().to_string());
     click(&ui, "start export");
     assert_eq!(state.get_export_error(), "");
     assert!(!state.get_export_open());
