@@ -339,17 +339,7 @@ impl Controller {
                 s.vault = Some(vault);
                 Ok(opened)
             },
-            |r| {
-                with_controller(|c| {
-                    c.set_busy(false);
-                    match r {
-                        Ok(opened) => c.opened(opened),
-                        Err(e) => {
-                            c.app(|a| a.set_welcome_error(e.into()));
-                        }
-                    }
-                })
-            },
+            |r| with_controller(|c| c.open_done(r, |a, e| a.set_welcome_error(e))),
         );
     }
 
@@ -368,18 +358,19 @@ impl Controller {
                 s.vault = Some(vault);
                 Ok(opened)
             },
-            |r| {
-                with_controller(|c| {
-                    c.set_busy(false);
-                    match r {
-                        Ok(opened) => c.opened(opened),
-                        Err(e) => {
-                            c.app(|a| a.set_unlock_error(e.into()));
-                        }
-                    }
-                })
-            },
+            |r| with_controller(|c| c.open_done(r, |a, e| a.set_unlock_error(e))),
         );
+    }
+
+    /// A vault was opened or created (or not: the error goes where `show_error` puts it).
+    fn open_done(self: &Rc<Self>, result: Opened, show_error: fn(&App<'_>, SharedString)) {
+        self.set_busy(false);
+        match result {
+            Ok(opened) => self.opened(opened),
+            Err(e) => {
+                self.app(|a| show_error(&a, e.into()));
+            }
+        }
     }
 
     fn opened(self: &Rc<Self>, (schema, settings): (Schema, Settings)) {

@@ -374,8 +374,9 @@ pub(crate) fn order_clause(section: &Section, sort: &[SortKey]) -> Result<String
 }
 
 impl Vault {
-    /// Lists the records of a section that a query selects, with the total count.
-    pub fn list(&self, q: &Query) -> Result<QueryResult> {
+    /// The SQL selecting `columns` of the records a query selects, in its order, with its
+    /// limit and offset; and the WHERE clause alone (for counting).
+    fn query_sql(&self, q: &Query, columns: &str) -> Result<(String, Where, &Section)> {
         let section = self.schema.require_section(&q.section)?;
         let w = where_clause(
             &self.conn,
@@ -386,14 +387,21 @@ impl Vault {
             q.deleted,
         )?;
         let order = order_clause(section, &q.sort)?;
-        let (cols, fields) = select_list(section);
         let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
         let sql = format!(
-            "SELECT {cols} FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            "SELECT {columns} FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {}",
             section.table(),
             w.sql,
             q.offset
         );
+        Ok((sql, w, section))
+    }
+
+    /// Lists the records of a section that a query selects, with the total count.
+    pub fn list(&self, q: &Query) -> Result<QueryResult> {
+        let section = self.schema.require_section(&q.section)?;
+        let (cols, fields) = select_list(section);
+        let (sql, w, section) = self.query_sql(q, &cols)?;
         let mut stmt = self.conn.prepare(&sql)?;
         let records = stmt
             .query_map(params_from_iter(w.params.iter()), |r| read_row(section, &fields, r))?
@@ -411,23 +419,7 @@ impl Vault {
     /// The ids of every record a query selects, in order (limit and offset honoured). For
     /// views that page rows in themselves, such as the desktop table.
     pub fn list_ids(&self, q: &Query) -> Result<Vec<RecordId>> {
-        let section = self.schema.require_section(&q.section)?;
-        let w = where_clause(
-            &self.conn,
-            &self.schema.sections,
-            section,
-            q.search.as_deref(),
-            &q.filters,
-            q.deleted,
-        )?;
-        let order = order_clause(section, &q.sort)?;
-        let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
-        let sql = format!(
-            "SELECT t.id FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {}",
-            section.table(),
-            w.sql,
-            q.offset
-        );
+        let (sql, w, _) = self.query_sql(q, "t.id")?;
         let mut stmt = self.conn.prepare(&sql)?;
         let ids = stmt
             .query_map(params_from_iter(w.params.iter()), |r| r.get(0))?

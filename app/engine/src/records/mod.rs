@@ -407,10 +407,7 @@ impl Vault {
     pub fn update_record(&mut self, id: RecordId, changes: Vec<(String, Option<Value>)>) -> Result<()> {
         let tx = self.conn.transaction()?;
         let op = next_op(&tx)?;
-        let section = self
-            .schema
-            .section_by_id(section_id(&tx, id)?)
-            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        let section = section_of_record(&self.schema, &tx, id)?;
         update_in(&tx, op, &self.schema.sections, section, id, changes)?;
         tx.commit()?;
         Ok(())
@@ -420,10 +417,7 @@ impl Vault {
     pub fn update_record_from_text(&mut self, id: RecordId, input: &[(&str, &str)]) -> Result<()> {
         let tx = self.conn.transaction()?;
         let op = next_op(&tx)?;
-        let section = self
-            .schema
-            .section_by_id(section_id(&tx, id)?)
-            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        let section = section_of_record(&self.schema, &tx, id)?;
         let mut changes = Vec::new();
         for (key, text) in input {
             changes.push((
@@ -442,10 +436,7 @@ impl Vault {
         let tx = self.conn.transaction()?;
         let op = next_op(&tx)?;
         for id in ids {
-            let section = self
-                .schema
-                .section_by_id(section_id(&tx, *id)?)
-                .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+            let section = section_of_record(&self.schema, &tx, *id)?;
             let value = parse_input(&tx, &self.schema.sections, section, key, text)?;
             update_in(
                 &tx,
@@ -470,10 +461,7 @@ impl Vault {
         let tx = self.conn.transaction()?;
         let op = next_op(&tx)?;
         for id in ids {
-            let section = self
-                .schema
-                .section_by_id(section_id(&tx, *id)?)
-                .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+            let section = section_of_record(&self.schema, &tx, *id)?;
             set_deleted_in(&tx, op, &self.schema.sections, section, *id, true)?;
         }
         tx.commit()?;
@@ -488,10 +476,7 @@ impl Vault {
     fn set_deleted(&mut self, id: RecordId, deleted: bool) -> Result<()> {
         let tx = self.conn.transaction()?;
         let op = next_op(&tx)?;
-        let section = self
-            .schema
-            .section_by_id(section_id(&tx, id)?)
-            .ok_or_else(|| Error::NoRecord(id.to_string()))?;
+        let section = section_of_record(&self.schema, &tx, id)?;
         set_deleted_in(&tx, op, &self.schema.sections, section, id, deleted)?;
         tx.commit()?;
         Ok(())
@@ -708,6 +693,13 @@ fn section_id(conn: &Connection, id: RecordId) -> Result<SectionId> {
     conn.prepare_cached("SELECT section_id FROM record WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?
+        .ok_or_else(|| Error::NoRecord(id.to_string()))
+}
+
+/// The section a record belongs to (binned or not), read inside the caller's transaction.
+fn section_of_record<'a>(schema: &'a crate::schema::Schema, conn: &Connection, id: RecordId) -> Result<&'a Section> {
+    schema
+        .section_by_id(section_id(conn, id)?)
         .ok_or_else(|| Error::NoRecord(id.to_string()))
 }
 
