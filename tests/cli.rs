@@ -571,3 +571,28 @@ fn undo_reverts_the_last_change_as_a_whole() {
     assert!(env.ids(&["contacts"]).is_empty(), "the create is undone");
     assert!(env.fails(&["undo"], PASS).contains("nothing to undo"));
 }
+
+#[test]
+fn reminders_list_snooze_and_dismiss_from_the_command_line() {
+    let env = Env::init("client-base");
+    env.add("contacts", &["first_name=Ada", "birthday=--12-10"]);
+    env.add("organizations", &["name=Acme", "contract_end=2027-01-05"]);
+    let due = env.ok(&["reminders", "--at", "2026-12-06 10:00", "--format", "json"]);
+    let due: Vec<Json> = due.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let titles: Vec<&str> = due.iter().map(|r| r["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Birthday: Ada", "Contract end: Acme (2027-01-05)"]);
+    let id = due[0]["id"].as_str().unwrap().to_string();
+    env.ok(&["snooze", &id, "--until", "2026-12-07 09:00"]);
+    let later = env.ok(&["reminders", "--at", "2026-12-06 10:00"]);
+    assert!(!later.contains("Birthday: Ada"), "{later}");
+    assert!(
+        env.ok(&["reminders", "--at", "2026-12-07 09:00"])
+            .contains("Birthday: Ada")
+    );
+    env.ok(&["dismiss", &id]);
+    assert!(
+        !env.ok(&["reminders", "--at", "2026-12-09 09:00"])
+            .contains("Birthday: Ada")
+    );
+    assert!(env.fails(&["dismiss", "nonsense"], PASS).contains("not a reminder id"));
+}

@@ -24,6 +24,7 @@ pub mod ids;
 pub mod import;
 pub mod query;
 pub mod records;
+pub mod reminders;
 pub mod schema;
 pub mod search;
 pub mod vault;

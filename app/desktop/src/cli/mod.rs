@@ -107,6 +107,29 @@ pub enum Command {
     },
     /// Aggregates over a section, grouped by a field
     Stats(records::StatsArgs),
+    /// What is due: birthdays, contract ends and other dates, events, tasks
+    Reminders {
+        /// The moment to check at [default: now], e.g. "2026-12-31 09:00"
+        #[arg(long, value_name = "DATETIME")]
+        at: Option<String>,
+        /// Also what comes due this many days ahead
+        #[arg(long, default_value_t = 0)]
+        days: i64,
+        /// Only reminders for this assignee (and those for everyone)
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+    /// Move a reminder to a later time
+    Snooze {
+        reminder: String,
+        /// Until when, e.g. "2026-12-31 09:00"
+        #[arg(long, value_name = "DATETIME")]
+        until: String,
+    },
+    /// Remove a reminder for good
+    Dismiss { reminder: String },
     /// Import records from a CSV, XLSX/XLS/ODS or JSON-lines file
     Import(transfer::ImportArgs),
     /// Export records to XLSX, CSV, HTML, plain text or JSON lines
@@ -195,6 +218,49 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => records::list(&ctx.open()?, args),
         Command::Search { query, limit, format } => records::search(&ctx.open()?, &query, limit, format),
         Command::Stats(args) => records::stats(&ctx.open()?, args),
+        Command::Reminders {
+            at,
+            days,
+            profile,
+            format,
+        } => {
+            let now = match at {
+                Some(t) => moment(&t)?,
+                None => chrono::Utc::now(),
+            };
+            let vault = ctx.open()?;
+            let due = vault.reminders(now, days, profile.as_deref())?;
+            for r in &due {
+                match format {
+                    Format::Json => println!("{}", serde_json::to_string(r)?),
+                    _ => println!(
+                        "{}  {}  (#{}, {})",
+                        r.due.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
+                        r.title,
+                        r.record,
+                        r.id
+                    ),
+                }
+            }
+            if due.is_empty() && format == Format::Table {
+                println!("Nothing is due.");
+            }
+            Ok(())
+        }
+        Command::Snooze { reminder, until } => {
+            let until = moment(&until)?;
+            ctx.open()?.snooze_reminder(&reminder, until)?;
+            println!(
+                "Snoozed until {}.",
+                until.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+            );
+            Ok(())
+        }
+        Command::Dismiss { reminder } => {
+            ctx.open()?.dismiss_reminder(&reminder)?;
+            println!("Dismissed.");
+            Ok(())
+        }
         Command::Import(args) => transfer::import(&mut ctx.open()?, args),
         Command::Export(args) => transfer::export(&ctx.open()?, args),
         Command::Passwd { new_passphrase_file } => {
@@ -240,6 +306,15 @@ pub fn run(cli: Cli) -> Result<()> {
                 )
             }
         }
+    }
+}
+
+/// A moment as people type it ("2026-12-31 09:00", RFC 3339, or a date), in local time.
+fn moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
+    match cardbase_engine::Value::parse_as(cardbase_engine::FieldType::Datetime, &[], None, text) {
+        Ok(Some(cardbase_engine::Value::DateTime(t))) => Ok(t),
+        Ok(_) => bail!("give a date and time, e.g. \"2026-12-31 09:00\""),
+        Err(e) => bail!("{e}"),
     }
 }
 

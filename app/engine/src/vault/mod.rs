@@ -389,7 +389,12 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -32768;",
+         PRAGMA cache_size = -32768;
+         -- Snoozed and dismissed reminders (added after format 1; made on first open).
+         CREATE TABLE IF NOT EXISTS reminder_state(
+            id TEXT PRIMARY KEY,
+            snoozed_until INTEGER,
+            dismissed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     functions::register(conn)?;
