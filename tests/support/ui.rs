@@ -24,14 +24,33 @@ impl LinkOpener for Links {
     }
 }
 
+/// Records the notifications the app sent.
+#[derive(Default, Clone)]
+pub struct Notes(pub Rc<RefCell<Vec<String>>>);
+
+impl cardbase_desktop::gui::Notifier for Notes {
+    fn notify(&self, summary: &str, _body: &str) -> Result<(), String> {
+        self.0.borrow_mut().push(summary.to_string());
+        Ok(())
+    }
+}
+
 /// A window and its controller on a vault path, engine calls inline.
 pub fn app(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller>, Links) {
+    let (ui, c, links, _) = app_with_notes(vault, passphrase);
+    (ui, c, links)
+}
+
+/// Like [`app`], also returning the notifications sent.
+pub fn app_with_notes(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller>, Links, Notes) {
     let ui = MainWindow::new().expect("the window is created");
     let links = Links::default();
+    let notes = Notes::default();
     let options = Options {
         vault: vault.to_path_buf(),
         passphrase: passphrase.map(cardbase_engine::Passphrase::new),
         links: Box::new(links.clone()),
+        notifier: Box::new(notes.clone()),
     };
     let worker = Worker::inline(Session {
         path: vault.to_path_buf(),
@@ -40,7 +59,7 @@ pub fn app(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller
     let controller = Controller::install(&ui, worker, options);
     controller.start();
     ui.show().expect("the window shows");
-    (ui, controller, links)
+    (ui, controller, links, notes)
 }
 
 /// The one element with this accessible label.

@@ -23,6 +23,7 @@ pub struct Options {
     /// Unlock at once with this passphrase (from `CARDBASE_PASSPHRASE` or a file).
     pub passphrase: Option<Passphrase>,
     pub links: Box<dyn LinkOpener>,
+    pub notifier: Box<dyn super::reminders::Notifier>,
 }
 
 impl Options {
@@ -31,6 +32,7 @@ impl Options {
             vault,
             passphrase,
             links: Box::new(SystemLinks),
+            notifier: Box::new(super::reminders::DesktopNotifier),
         }
     }
 }
@@ -59,6 +61,13 @@ pub struct Controller {
     pub(super) ui: slint::Weak<MainWindow>,
     pub(super) worker: Worker,
     pub(super) links: Box<dyn LinkOpener>,
+    pub(super) notifier: Box<dyn super::reminders::Notifier>,
+    /// Reminders already notified in this session (a snooze takes one out again).
+    pub(super) notified: RefCell<std::collections::HashSet<String>>,
+    /// Set once notifications failed, so the app says why only once.
+    pub(super) notifications_off: Cell<bool>,
+    /// Keeps the reminder check running while the app is open.
+    reminder_timer: slint::Timer,
     pub(super) schema: RefCell<Schema>,
     pub(super) view: RefCell<ViewState>,
     pub(super) rows: Rc<RecordRows>,
@@ -135,6 +144,10 @@ impl Controller {
             ui: ui.as_weak(),
             worker,
             links: options.links,
+            notifier: options.notifier,
+            notified: RefCell::new(Default::default()),
+            notifications_off: Cell::new(false),
+            reminder_timer: slint::Timer::default(),
             schema: RefCell::new(Schema::default()),
             view: RefCell::new(ViewState::default()),
             rows: rows.clone(),
@@ -270,6 +283,10 @@ impl Controller {
             t as usize
         ));
         on!(on_dismiss_message, |c| c.say("", false));
+        on!(on_reminders_check, |c| c.check_reminders());
+        on!(on_reminder_open, |c, i| c.reminder_open(i as usize));
+        on!(on_reminder_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
+        on!(on_reminder_dismiss, |c, i| c.reminder_dismiss(i as usize));
         on!(on_schema_edit_options, |c, i| c.schema_edit_options(i as usize));
         on!(on_schema_save_options, |c, o| c.schema_save_options(o));
         on!(on_photo_browse, |c, f| c.photo_browse(f as usize));
@@ -393,6 +410,12 @@ impl Controller {
             .unwrap_or(0);
         self.refresh_sections();
         self.select_section(start);
+        // Due reminders now (missed ones included), then every minute.
+        self.check_reminders();
+        self.reminder_timer
+            .start(slint::TimerMode::Repeated, super::reminders::CHECK_EVERY, || {
+                with_controller(|c| c.check_reminders());
+            });
         if let Some(ui) = self.ui.upgrade() {
             ui.invoke_focus_main();
         }

@@ -6,6 +6,7 @@ mod card;
 mod controller;
 mod form;
 mod photo_picker;
+pub mod reminders;
 mod rows;
 mod schema_editor;
 mod table;
@@ -15,6 +16,7 @@ pub mod ui;
 pub mod worker;
 
 pub use controller::{Controller, Options};
+pub use reminders::{DesktopNotifier, Notifier};
 pub use ui::MainWindow;
 
 use anyhow::{Context, Result};

@@ -1,0 +1,136 @@
+//! Reminders on the desktop: a timer asks the engine what is due, new ones become desktop
+//! notifications, and all of them wait in the in-app panel for Open, Snooze or Dismiss. If no
+//! notification service answers, the panel still works and the app says once why.
+
+use super::controller::{Controller, with_controller};
+use super::ui::ReminderItem;
+use super::worker::Session;
+use cardbase_engine::reminders::Reminder;
+use chrono::{Duration, Local, Utc};
+use slint::{Model, ModelRc, VecModel};
+use std::rc::Rc;
+
+/// How often the app looks for reminders that came due.
+pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Shows desktop notifications; a trait so tests (and machines without a session bus) need
+/// no notification service.
+pub trait Notifier {
+    fn notify(&self, summary: &str, body: &str) -> Result<(), String>;
+}
+
+/// Freedesktop notifications over D-Bus (notify-rust).
+pub struct DesktopNotifier;
+
+impl Notifier for DesktopNotifier {
+    fn notify(&self, summary: &str, body: &str) -> Result<(), String> {
+        notify_rust::Notification::new()
+            .appname("Cardbase")
+            .summary(summary)
+            .body(body)
+            .show()
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+impl Controller {
+    /// Asks the engine what is due now; notifies about the ones not shown before.
+    pub(super) fn check_reminders(self: &Rc<Self>) {
+        let now = Utc::now();
+        self.worker.run(
+            move |s: &mut Session| {
+                s.vault
+                    .as_ref()
+                    .map(|v| v.reminders(now, 0, None))
+                    .transpose()
+                    .map_err(|e| e.to_string())
+            },
+            |r| {
+                with_controller(|c| match r {
+                    Ok(Some(due)) => c.show_reminders(due),
+                    Ok(None) => {}
+                    Err(e) => c.say(e, true),
+                })
+            },
+        );
+    }
+
+    fn show_reminders(&self, due: Vec<Reminder>) {
+        let items: Vec<ReminderItem> = due
+            .iter()
+            .map(|r| ReminderItem {
+                id: r.id.as_str().into(),
+                when: r.at.with_timezone(&Local).format("%a %d %b %H:%M").to_string().into(),
+                title: super::text::bidi_display(&r.title).into(),
+                record: r.record.0 as i32,
+            })
+            .collect();
+        for r in &due {
+            if !self.notified.borrow_mut().insert(r.id.clone()) {
+                continue;
+            }
+            let when = r.at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
+            if let Err(e) = self.notifier.notify(&r.title, &when)
+                && !self.notifications_off.replace(true)
+            {
+                self.say(
+                    format!("Desktop notifications are off ({e}); reminders show in the Reminders panel."),
+                    true,
+                );
+            }
+        }
+        self.app(|a| a.set_reminders(ModelRc::new(VecModel::from(items))));
+    }
+
+    fn reminder_at(&self, index: usize) -> Option<ReminderItem> {
+        self.app(|a| a.get_reminders().row_data(index)).flatten()
+    }
+
+    pub(super) fn reminder_open(self: &Rc<Self>, index: usize) {
+        let Some(r) = self.reminder_at(index) else { return };
+        self.app(|a| a.set_reminders_open(false));
+        self.open_record(r.record as i64);
+    }
+
+    /// Snoozes for `minutes`, or until 09:00 tomorrow when `minutes` is negative.
+    pub(super) fn reminder_snooze(self: &Rc<Self>, index: usize, minutes: i32) {
+        let Some(r) = self.reminder_at(index) else { return };
+        let until = if minutes < 0 {
+            let tomorrow = Local::now().date_naive() + Duration::days(1);
+            tomorrow
+                .and_hms_opt(9, 0, 0)
+                .and_then(|t| t.and_local_timezone(Local).earliest())
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|| Utc::now() + Duration::days(1))
+        } else {
+            Utc::now() + Duration::minutes(minutes as i64)
+        };
+        let id = r.id.to_string();
+        self.notified.borrow_mut().remove(&id);
+        self.reminder_change(move |v| v.snooze_reminder(&id, until));
+    }
+
+    pub(super) fn reminder_dismiss(self: &Rc<Self>, index: usize) {
+        let Some(r) = self.reminder_at(index) else { return };
+        let id = r.id.to_string();
+        self.reminder_change(move |v| v.dismiss_reminder(&id));
+    }
+
+    fn reminder_change(
+        self: &Rc<Self>,
+        change: impl FnOnce(&mut cardbase_engine::Vault) -> cardbase_engine::Result<()> + Send + 'static,
+    ) {
+        self.worker.run(
+            move |s: &mut Session| -> Result<(), String> {
+                change(s.vault.as_mut().ok_or("the vault is not open")?).map_err(|e| e.to_string())
+            },
+            |r| {
+                with_controller(|c| match r {
+                    Ok(()) => c.check_reminders(),
+                    Err(e) => c.say(e, true),
+                })
+            },
+        );
+    }
+}
