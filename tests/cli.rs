@@ -596,3 +596,16 @@ fn reminders_list_snooze_and_dismiss_from_the_command_line() {
     );
     assert!(env.fails(&["dismiss", "nonsense"], PASS).contains("not a reminder id"));
 }
+
+#[test]
+fn undo_goes_past_a_change_the_field_type_no_longer_fits() {
+    let env = Env::init("personal");
+    let id = env.add("contacts", &["first_name=Ada", "nickname=x"]);
+    env.ok(&["edit", &id.to_string(), "--set", "nickname=12"]);
+    env.ok(&["schema", "change-type", "contacts", "nickname", "number"]);
+    env.ok(&["edit", &id.to_string(), "--set", "job_title=CTO"]);
+    env.ok(&["undo"]);
+    env.ok(&["undo"]);
+    env.ok(&["undo"]);
+    assert!(env.ids(&["contacts"]).is_empty(), "undo reached the create");
+}

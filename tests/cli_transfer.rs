@@ -267,3 +267,70 @@ fn a_large_csv_imports_with_progress_and_counts_right() {
     let backups = std::fs::read_dir(env.dir.path().join("backups")).unwrap().count();
     assert_eq!(backups, 1);
 }
+
+#[test]
+fn re_importing_an_export_keeps_passwords_and_matches_any_shared_e_mail() {
+    let env = Env::init("personal");
+    env.add("links", &["title=Bank", "password=s3cret!"]);
+    let out = env.dir.path().join("links.csv");
+    env.ok(&["export", "links", "--out", out.to_str().unwrap()]);
+    env.ok(&[
+        "import",
+        out.to_str().unwrap(),
+        "--section",
+        "links",
+        "--upsert",
+        "title",
+    ]);
+    let rec = env.ok(&["list", "links", "--format", "json", "--show-secrets"]);
+    assert!(
+        rec.contains("s3cret!"),
+        "the password survives an export and re-import: {rec}"
+    );
+
+    // One shared address is enough for --upsert email, whatever its label or the others.
+    env.add(
+        "contacts",
+        &["first_name=Ada", "emails=work: ada@x.org; home: ada@home.org"],
+    );
+    let csv = env.dir.path().join("ada.csv");
+    std::fs::write(&csv, "First name,E-mail,Job title\nAda,ada@x.org,Countess\n").unwrap();
+    let report = env.ok(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--section",
+        "contacts",
+        "--upsert",
+        "email",
+    ]);
+    assert!(report.contains("0 added, 1 updated"), "{report}");
+    assert_eq!(env.ids(&["contacts"]).len(), 1);
+}
+
+#[test]
+fn a_skipped_row_leaves_no_organization_behind() {
+    let env = Env::init("personal");
+    let csv = env.dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "First name,Company,Birthday\nAda,Good Corp,1815-12-10\nBob,Ghost Corp,not a date\n",
+    )
+    .unwrap();
+    let out = env.ok(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--section",
+        "contacts",
+        "--skip-bad-rows",
+    ]);
+    assert!(
+        out.contains("1 added") && out.contains("1 linked records created"),
+        "{out}"
+    );
+    let orgs: Vec<String> = env
+        .list_json(&["organizations"])
+        .iter()
+        .map(|r| r["fields"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(orgs, ["Good Corp"], "the bad row's organization was not created");
+}

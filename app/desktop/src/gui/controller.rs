@@ -89,6 +89,8 @@ pub struct Controller {
     pub(super) import: RefCell<super::transfer::ImportState>,
     /// The sidebar's groups still have to be read for the section just opened.
     pub(super) groups_due: Cell<bool>,
+    /// A form save is on its way to the engine.
+    pub(super) saving: Cell<bool>,
 }
 
 thread_local! {
@@ -159,6 +161,7 @@ impl Controller {
             passphrase: RefCell::new(options.passphrase),
             unlocked_at: Cell::new(None),
             groups_due: Cell::new(false),
+            saving: Cell::new(false),
             photo_paths: RefCell::new(Vec::new()),
             picking: Cell::new(super::photo_picker::Purpose::Import),
             import: RefCell::new(Default::default()),

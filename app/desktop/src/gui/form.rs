@@ -218,12 +218,18 @@ impl Controller {
 
     /// Saves what changed; errors go next to the field they name.
     pub(super) fn form_save(self: &Rc<Self>) {
+        // A second Save (Ctrl+Enter, then a click) while the first is on its way would create the
+        // record twice.
+        if self.saving.replace(true) {
+            return;
+        }
         let Some((section, record, original)) = self
             .form
             .borrow()
             .as_ref()
             .map(|f| (f.section.clone(), f.record, f.original.clone()))
         else {
+            self.saving.set(false);
             return;
         };
         let mut changes: Vec<(String, String)> = Vec::new();
@@ -271,12 +277,16 @@ impl Controller {
             |r| {
                 with_controller(|c| match r {
                     Ok(id) => {
+                        c.saving.set(false);
                         c.form_cancel();
                         c.pending_select.set(Some(id));
                         c.say("Saved.", false);
                         c.after_records_changed();
                     }
-                    Err((field, message)) => c.show_form_error(field, message),
+                    Err((field, message)) => {
+                        c.saving.set(false);
+                        c.show_form_error(field, message);
+                    }
                 })
             },
         );

@@ -66,7 +66,20 @@ impl Worker {
                     };
                     let Some(job) = job else { break };
                     let start = std::time::Instant::now();
-                    job(&mut session);
+                    // A panic in one job must not take the engine thread (and every later job)
+                    // with it: the job's result never comes, so tell the window.
+                    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut session)));
+                    if ran.is_err() {
+                        let _ = slint::invoke_from_event_loop(|| {
+                            super::controller::with_controller(|c| {
+                                c.set_busy(false);
+                                c.say(
+                                    "Something went wrong inside Cardbase; that step did nothing. Please report it.",
+                                    true,
+                                );
+                            })
+                        });
+                    }
                     if log {
                         eprintln!("cardbase: engine job took {} ms", start.elapsed().as_millis());
                     }

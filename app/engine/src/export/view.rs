@@ -16,7 +16,8 @@ const PAGE: usize = 500;
 /// A record's value as an export cell: typed where spreadsheets have the type.
 pub fn export_cell(vault: &Vault, field: &Field, value: &Value, show_secrets: bool) -> ExportCell {
     match value {
-        _ if field.kind == FieldType::Secret && !show_secrets => ExportCell::Text("••••••".into()),
+        // Left out rather than masked: a re-import must not store the mask as the password.
+        _ if field.kind == FieldType::Secret && !show_secrets => ExportCell::Empty,
         Value::Number(n) => ExportCell::Number(*n),
         Value::Money { cents, currency } => ExportCell::Money(*cents as f64 / 100.0, currency.clone()),
         Value::Date(d) => ExportCell::Date(*d),

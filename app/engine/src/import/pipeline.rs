@@ -10,9 +10,12 @@ use crate::schema::{Field, FieldType, Section};
 use crate::search::fold;
 use crate::vault::Vault;
 use chrono::{Datelike, NaiveDate, Timelike};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+
+/// What the command line shows for a secret it does not reveal.
+pub const MASK: &str = "••••••";
 
 /// What to do with a row whose key (the upsert field) matches an existing record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -238,11 +241,20 @@ impl Vault {
                     continue;
                 }
             };
+            // Each row is its own savepoint: a refused row leaves nothing behind, not even an
+            // organization its relation column would have created.
+            tx.execute_batch("SAVEPOINT import_row")?;
+            let links_before = links.by_title.clone();
+            let linked_before = report.linked_created;
             let mut bad = None;
             let mut values: Vec<(String, Option<Value>)> = Vec::new();
             for (i, cell) in row.cells.iter().enumerate() {
                 let Some(Some(field)) = fields.get(i) else { continue };
-                let converted = if field.kind == FieldType::Relation {
+                // An export leaves secrets out or masks them; a mask must never become the password.
+                let masked = field.kind == FieldType::Secret && matches!(cell, Cell::Text(t) if t.trim() == MASK);
+                let converted = if masked {
+                    Ok(None)
+                } else if field.kind == FieldType::Relation {
                     relation_value(&tx, &sections, field, cell, &mut links, op, &mut report)
                 } else {
                     cell_value(field, cell, options.date_order).map_err(|m| Error::invalid(&field.key, m))
@@ -261,11 +273,19 @@ impl Vault {
                     }
                 }
             }
+            let undo_row = |links: &mut Links, report: &mut ImportReport| -> Result<()> {
+                tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                links.by_title = links_before.clone();
+                report.linked_created = linked_before;
+                Ok(())
+            };
             if let Some(b) = bad {
+                undo_row(&mut links, &mut report)?;
                 report.bad_rows.push(b);
                 continue;
             }
             if values.iter().all(|(_, v)| v.is_none()) {
+                tx.execute_batch("RELEASE import_row")?;
                 continue;
             }
             // Each row is its own savepoint, so a row the engine refuses leaves nothing behind.
@@ -278,6 +298,11 @@ impl Vault {
                 values,
                 op,
             );
+            if saved.is_ok() {
+                tx.execute_batch("RELEASE import_row")?;
+            } else {
+                undo_row(&mut links, &mut report)?;
+            }
             match saved {
                 Ok(Saved::Created) => report.created += 1,
                 Ok(Saved::Updated) => report.updated += 1,
@@ -340,20 +365,10 @@ fn save_row(
     values: Vec<(String, Option<Value>)>,
     op: i64,
 ) -> Result<Saved> {
-    tx.execute_batch("SAVEPOINT import_row")?;
-    let result = (|| {
+    (|| {
         let existing = match upsert {
             Some(f) => match values.iter().find(|(k, _)| *k == f.key).and_then(|(_, v)| v.as_ref()) {
-                Some(v) => {
-                    let sql = format!(
-                        "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0",
-                        section.table(),
-                        f.column()
-                    );
-                    tx.prepare_cached(&sql)?
-                        .query_row([v.to_sql().0], |r| r.get::<_, RecordId>(0))
-                        .optional()?
-                }
+                Some(v) => records::find_same(tx, section, f, v, None)?,
                 // A row without the key (a contact with no e-mail) matches the one record with
                 // the same title (first and last name), so re-importing a file adds no twins.
                 None => same_title(tx, section, &values)?,
@@ -384,17 +399,7 @@ fn save_row(
                 Ok(Saved::Created)
             }
         }
-    })();
-    match result {
-        Ok(s) => {
-            tx.execute_batch("RELEASE import_row")?;
-            Ok(s)
-        }
-        Err(e) => {
-            tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
-            Err(e)
-        }
-    }
+    })()
 }
 
 /// The one live record whose title fields all equal the row's (none if any is empty, or if

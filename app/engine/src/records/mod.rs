@@ -201,16 +201,7 @@ fn validate(
             None if f.required => return Err(Error::Required { field: f.key.clone() }),
             Some(value) => {
                 if f.unique {
-                    let (sql_value, _) = value.to_sql();
-                    let sql = format!(
-                        "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0 AND id IS NOT ?2 LIMIT 1",
-                        section.table(),
-                        f.column()
-                    );
-                    let existing: Option<i64> = conn
-                        .prepare_cached(&sql)?
-                        .query_row(params![sql_value, id], |r| r.get(0))
-                        .optional()?;
+                    let existing = find_same(conn, section, f, value, id)?.map(|r| r.0);
                     if let Some(existing) = existing {
                         return Err(Error::NotUnique {
                             field: f.key.clone(),
@@ -261,6 +252,57 @@ fn validate(
         }
     }
     Ok(())
+}
+
+/// A live record (other than `except`) holding `value` in field `f`. For phones, e-mails, URLs
+/// and tags, one shared item is enough: "ada@x.org" matches a record with "work: ada@x.org"
+/// among other addresses.
+pub(crate) fn find_same(
+    conn: &Connection,
+    section: &Section,
+    f: &Field,
+    value: &Value,
+    except: Option<RecordId>,
+) -> Result<Option<RecordId>> {
+    let wanted: Vec<String> = match value {
+        Value::Items(items) => items.iter().map(|i| fold(i.value.trim())).collect(),
+        Value::Tags(tags) => tags.iter().map(|t| fold(t)).collect(),
+        other => {
+            let sql = format!(
+                "SELECT id FROM {} WHERE {} = ?1 AND deleted = 0 AND id IS NOT ?2 LIMIT 1",
+                section.table(),
+                f.column()
+            );
+            return Ok(conn
+                .prepare_cached(&sql)?
+                .query_row(params![other.to_sql().0, except], |r| r.get(0))
+                .optional()?);
+        }
+    };
+    if wanted.is_empty() {
+        return Ok(None);
+    }
+    let element = if matches!(value, Value::Tags(_)) {
+        "j.value"
+    } else {
+        "json_extract(j.value, '$.value')"
+    };
+    let marks = (0..wanted.len())
+        .map(|i| format!("?{}", i + 2))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT t.id FROM {} t WHERE t.deleted = 0 AND t.id IS NOT ?1 AND EXISTS
+            (SELECT 1 FROM json_each(t.{}) j WHERE cb_fold({element}) IN ({marks})) LIMIT 1",
+        section.table(),
+        f.column()
+    );
+    let mut params: Vec<rusqlite::types::Value> = vec![except.map(|e| e.0).into()];
+    params.extend(wanted.into_iter().map(rusqlite::types::Value::Text));
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params_from_iter(params), |r| r.get(0))
+        .optional()?)
 }
 
 fn push_sql(f: &Field, v: Option<&Value>, cols: &mut Vec<String>, vals: &mut Vec<SqlValue>) {
@@ -516,7 +558,12 @@ impl Vault {
                         continue;
                     };
                     let old = match old.and_then(|o| serde_json::from_str::<serde_json::Value>(&o).ok()) {
-                        Some(json) => Value::from_json(f, &json).map_err(|m| Error::invalid(&f.key, m))?,
+                        // After a type change the old value may not fit the field any more; the
+                        // type change kept it, so undo leaves this field as it is.
+                        Some(json) => match Value::from_json(f, &json) {
+                            Ok(v) => v,
+                            Err(_) => continue,
+                        },
                         None => None,
                     };
                     update_in(

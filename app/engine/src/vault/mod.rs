@@ -277,9 +277,13 @@ impl Vault {
             })?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(&suffix))
+                // Only this vault's: what lies between name and reason must be a time stamp,
+                // so "clients-2023.cardbase"'s backups are not taken for "clients"'s.
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    n.strip_prefix(&prefix)
+                        .and_then(|r| r.strip_suffix(&suffix))
+                        .is_some_and(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S%.3f").is_ok())
+                })
             })
             .collect();
         // Time stamps sort as text; the oldest go first.
