@@ -318,6 +318,9 @@ impl Controller {
     pub fn start(self: &Rc<Self>) {
         let exists = self.worker_path().exists();
         self.app(|a| a.set_screen(if exists { "unlock" } else { "welcome" }.into()));
+        if let Some(ui) = self.ui.upgrade() {
+            ui.invoke_focus_screen();
+        }
         if exists && let Some(p) = self.passphrase.borrow_mut().take() {
             self.unlock(p);
         }

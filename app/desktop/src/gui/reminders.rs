@@ -56,7 +56,9 @@ impl Controller {
         );
     }
 
-    fn show_reminders(&self, due: Vec<Reminder>) {
+    fn show_reminders(&self, mut due: Vec<Reminder>) {
+        // People read the list by the date of the thing (the birthday, the task), soonest first.
+        due.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
         let items: Vec<ReminderItem> = due
             .iter()
             .map(|r| ReminderItem {
