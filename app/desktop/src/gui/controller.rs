@@ -72,7 +72,10 @@ pub struct Controller {
     pub(super) view: RefCell<ViewState>,
     pub(super) rows: Rc<RecordRows>,
     pub(super) current: Cell<Option<usize>>,
-    pub(super) anchor: Cell<Option<usize>>,
+    /// The record a Shift-click selects from.
+    pub(super) anchor: Cell<Option<i64>>,
+    /// Counts table refreshes, so the engine skips any a newer one has replaced.
+    pub(super) refresh_seq: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// A record to select once the table has loaded (after a save or a jump to a relation).
     pub(super) pending_select: Cell<Option<i64>>,
     pub(super) form: RefCell<Option<super::form::FormState>>,
@@ -155,6 +158,7 @@ impl Controller {
             rows: rows.clone(),
             current: Cell::new(None),
             anchor: Cell::new(None),
+            refresh_seq: Default::default(),
             pending_select: Cell::new(None),
             form: RefCell::new(None),
             form_model: Rc::new(VecModel::default()),

@@ -12,6 +12,7 @@ use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
+use std::sync::atomic::Ordering;
 
 /// Sections larger than this get an index on a field the first time the user sorts by it.
 const INDEX_ON_SORT_ABOVE: usize = 20_000;
@@ -152,9 +153,15 @@ impl Controller {
             (self.query(), numeric)
         };
         let filters = self.view_filters();
+        // Typing a search queues a refresh per key: only the newest one is worth running.
+        let seq = self.refresh_seq.fetch_add(1, Ordering::SeqCst) + 1;
+        let latest = self.refresh_seq.clone();
         self.set_busy(true);
         self.worker.run(
-            move |s: &mut Session| -> Result<Listing, String> {
+            move |s: &mut Session| -> Result<Option<Listing>, String> {
+                if latest.load(Ordering::SeqCst) != seq {
+                    return Ok(None);
+                }
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 let mut q = query;
                 for expr in &filters {
@@ -212,13 +219,14 @@ impl Controller {
                         ));
                     }
                 }
-                Ok(Listing { ids, footer })
+                Ok(Some(Listing { ids, footer }))
             },
             |r| {
                 with_controller(|c| {
                     c.set_busy(false);
                     match r {
-                        Ok(listing) => c.show_listing(listing),
+                        Ok(Some(listing)) => c.show_listing(listing),
+                        Ok(None) => {}
                         Err(e) => {
                             c.app(|a| a.set_filter_error(e.into()));
                         }
@@ -455,14 +463,18 @@ impl Controller {
     }
 
     pub(super) fn row_clicked(self: &Rc<Self>, row: usize, ctrl: bool, shift: bool) {
+        // The anchor is a record, not a row: a refresh may have moved it.
         let anchor = if shift {
-            self.anchor.get().or(self.current.get())
+            self.anchor
+                .get()
+                .and_then(|id| self.rows.row_of(id))
+                .or(self.current.get())
         } else {
             None
         };
         self.rows.select(row, ctrl, anchor);
         if !shift {
-            self.anchor.set(Some(row));
+            self.anchor.set(self.rows.id_at(row));
         }
         self.set_current(Some(row));
         if let Some(ui) = self.ui.upgrade() {
@@ -480,7 +492,7 @@ impl Controller {
             None => 0,
         };
         self.rows.select(row, false, None);
-        self.anchor.set(Some(row));
+        self.anchor.set(self.rows.id_at(row));
         self.set_current(Some(row));
     }
 
