@@ -175,20 +175,21 @@ pub fn history(vault: &Vault, id: &str) -> Result<()> {
     Ok(())
 }
 
-fn build_query(section: &str, search: Option<String>, filters: &[String]) -> Result<Query> {
+/// The query of `--search`, `--filter` and `--sort` flags (list, stats, export).
+pub fn view_query(section: &str, search: Option<String>, filters: &[String], sorts: &[String]) -> Result<Query> {
     let mut q = Query::section(section);
     q.search = search;
     for f in filters {
         q.filters.push(parse_filter(f)?);
     }
+    for s in sorts {
+        q.sort.push(s.parse::<SortKey>()?);
+    }
     Ok(q)
 }
 
 pub fn list(vault: &Vault, args: ListArgs) -> Result<()> {
-    let mut q = build_query(&args.section, args.search, &args.filter)?;
-    for s in &args.sort {
-        q.sort.push(s.parse::<SortKey>()?);
-    }
+    let mut q = view_query(&args.section, args.search, &args.filter, &args.sort)?;
     q.limit = args.limit;
     q.offset = args.offset;
     q.deleted = args.deleted;
@@ -238,7 +239,7 @@ pub fn search(vault: &Vault, query: &str, limit: usize, format: Format) -> Resul
 }
 
 pub fn stats(vault: &Vault, args: StatsArgs) -> Result<()> {
-    let q = build_query(&args.section, args.search, &args.filter)?;
+    let q = view_query(&args.section, args.search, &args.filter, &[])?;
     let aggregates = args
         .aggregates
         .iter()

@@ -6,8 +6,7 @@ use cardbase_engine::export::table::ExportSheet;
 use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
 use cardbase_engine::import::table::TableReader;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions};
-use cardbase_engine::query::parse_filter;
-use cardbase_engine::{Error, Query, SortKey, Vault};
+use cardbase_engine::{Error, Query, Vault};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -220,19 +219,7 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     } else {
         "Dry run: would import"
     };
-    println!(
-        "{verb} {} rows: {} added, {} updated, {} unchanged, {} skipped{}.",
-        report.rows,
-        report.created,
-        report.updated,
-        report.unchanged,
-        report.bad_rows.len(),
-        if report.linked_created > 0 {
-            format!(", {} linked records created", report.linked_created)
-        } else {
-            String::new()
-        }
-    );
+    println!("{verb} {}.", report.summary());
     Ok(())
 }
 
@@ -283,14 +270,7 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
         return Ok(());
     }
     let section = args.section.clone().context("give the section to export, or --all")?;
-    let mut q = Query::section(&section);
-    q.search = args.search.clone();
-    for f in &args.filter {
-        q.filters.push(parse_filter(f)?);
-    }
-    for s in &args.sort {
-        q.sort.push(s.parse::<SortKey>()?);
-    }
+    let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
     let (sheet, keys) = vault.export_sheet(&q, &args.columns, args.show_secrets)?;
     let stats = match format {
         ExportFormat::Xlsx => writers::write_xlsx(vec![sheet], &args.out)?,

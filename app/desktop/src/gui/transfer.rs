@@ -80,6 +80,15 @@ fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: D
     shown.join("  ·  ")
 }
 
+/// The fields a column can go to: the section's visible fields but photos.
+fn importable_fields(v: &cardbase_engine::Vault, section: &str) -> Result<Vec<Field>, String> {
+    let s = v.schema().require_section(section).map_err(|e| e.to_string())?;
+    Ok(s.visible_fields()
+        .filter(|f| f.kind != FieldType::Photo)
+        .cloned()
+        .collect())
+}
+
 /// A field key made from a column header: lowercase ASCII, `_` for the rest.
 fn key_from_header(header: &str, taken: &[String]) -> String {
     let mut key: String = header
@@ -182,14 +191,7 @@ impl Controller {
                     }
                 }
                 let mapping = v.suggest_mapping(&section, &headers).map_err(|e| e.to_string())?;
-                let fields = v
-                    .schema()
-                    .require_section(&section)
-                    .map_err(|e| e.to_string())?
-                    .visible_fields()
-                    .filter(|f| f.kind != FieldType::Photo)
-                    .cloned()
-                    .collect();
+                let fields = importable_fields(v, &section)?;
                 Ok(Head {
                     sheets,
                     headers,
@@ -341,14 +343,7 @@ impl Controller {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 v.add_field(&section, &FieldSpec::new(&key, &label, FieldType::Text))
                     .map_err(|e| e.to_string())?;
-                let fields: Vec<Field> = v
-                    .schema()
-                    .require_section(&section)
-                    .map_err(|e| e.to_string())?
-                    .visible_fields()
-                    .filter(|f| f.kind != FieldType::Photo)
-                    .cloned()
-                    .collect();
+                let fields = importable_fields(v, &section)?;
                 Ok((v.schema().clone(), fields, key))
             },
             move |r| {
@@ -447,19 +442,7 @@ impl Controller {
     fn import_done(self: &Rc<Self>, result: Result<import::ImportReport, Error>) {
         let (summary, problems, error) = match result {
             Ok(r) => (
-                format!(
-                    "Imported {} rows: {} added, {} updated, {} unchanged, {} skipped{}.",
-                    r.rows,
-                    r.created,
-                    r.updated,
-                    r.unchanged,
-                    r.bad_rows.len(),
-                    if r.linked_created > 0 {
-                        format!(", {} linked records created", r.linked_created)
-                    } else {
-                        String::new()
-                    }
-                ),
+                format!("Imported {}.", r.summary()),
                 r.bad_rows.iter().map(|b| b.to_string()).collect(),
                 String::new(),
             ),

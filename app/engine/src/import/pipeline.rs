@@ -92,6 +92,25 @@ pub struct ImportReport {
     pub committed: bool,
 }
 
+impl ImportReport {
+    /// One line for people: what was added, updated, left unchanged and skipped.
+    pub fn summary(&self) -> String {
+        let linked = if self.linked_created > 0 {
+            format!(", {} linked records created", self.linked_created)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} rows: {} added, {} updated, {} unchanged, {} skipped{linked}",
+            self.rows,
+            self.created,
+            self.updated,
+            self.unchanged,
+            self.bad_rows.len()
+        )
+    }
+}
+
 /// How far an import has come: (done, total) in the reader's unit. Return `false` to cancel.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
