@@ -65,6 +65,11 @@ pub enum Error {
     Cancelled,
     #[error("{} could not be imported, so nothing was saved (first: {}); fix them or skip bad rows", if .0.bad_rows.len() == 1 { "1 row".to_string() } else { format!("{} rows", .0.bad_rows.len()) }, .0.bad_rows.first().map(|b| b.to_string()).unwrap_or_default())]
     ImportFailed(Box<crate::import::ImportReport>),
+    /// A file could not be read at all (or its plugin failed); nothing was saved.
+    #[error("{0}")]
+    Read(crate::import::table::ReadError),
+    #[error(transparent)]
+    Plugin(#[from] crate::plugin::PluginError),
 
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod ids;
 pub mod import;
+pub mod plugin;
 pub mod query;
 pub mod records;
 pub mod reminders;

@@ -16,11 +16,12 @@
 
 use crate::error::{Error, Result};
 use crate::ids::RecordId;
+use crate::plugin::{PluginError, ReminderPlugin};
 use crate::query::Query;
 use crate::records::Value;
 use crate::schema::FieldType;
 use crate::vault::Vault;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
@@ -38,6 +39,8 @@ pub enum ReminderKind {
     Date,
     Event,
     Task,
+    /// Asked for by a plugin's reminder rule.
+    Plugin,
 }
 
 /// One reminder.
@@ -88,6 +91,20 @@ impl Vault {
         profile: Option<&str>,
         tz: &Tz,
     ) -> Result<Vec<Reminder>> {
+        Ok(self.reminders_with(now, days, profile, tz, &[])?.0)
+    }
+
+    /// Like [`Vault::reminders_in`], with the reminders of plugin rules too. A rule that fails
+    /// (or returns something invalid) adds nothing; its error is returned beside the
+    /// reminders, so one bad plugin cannot hide the birthdays.
+    pub fn reminders_with<Tz: TimeZone>(
+        &self,
+        now: DateTime<Utc>,
+        days: i64,
+        profile: Option<&str>,
+        tz: &Tz,
+        rules: &[&dyn ReminderPlugin],
+    ) -> Result<(Vec<Reminder>, Vec<PluginError>)> {
         let horizon = now + Duration::days(days.max(0));
         let today = now.with_timezone(tz).date_naive();
         let mut out = Vec::new();
@@ -190,6 +207,15 @@ impl Vault {
                 }
             }
         }
+        let offset = tz.offset_from_utc_datetime(&now.naive_utc()).fix().local_minus_utc();
+        let mut failed = Vec::new();
+        for rule in rules {
+            match self.plugin_rule_reminders(*rule, now, offset, horizon) {
+                Ok(found) => out.extend(found),
+                Err(Error::Plugin(e)) => failed.push(e),
+                Err(e) => return Err(e),
+            }
+        }
         // Snoozes move a reminder; dismissals remove it for good.
         let mut stmt = self
             .conn
@@ -217,7 +243,7 @@ impl Vault {
             }
         }
         kept.sort_by(|a, b| a.due.cmp(&b.due).then_with(|| a.id.cmp(&b.id)));
-        Ok(kept)
+        Ok((kept, failed))
     }
 
     /// Moves a reminder to `until`.
@@ -244,7 +270,7 @@ impl Vault {
 }
 
 fn check_id(id: &str) -> Result<()> {
-    let known = ["birthday:", "date:", "event:", "task:"]
+    let known = ["birthday:", "date:", "event:", "task:", "plugin:"]
         .iter()
         .any(|p| id.starts_with(p));
     if known && id.len() < 200 {

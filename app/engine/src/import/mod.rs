@@ -9,6 +9,7 @@ pub mod jsonl;
 pub mod mapping;
 mod open;
 mod pipeline;
+pub mod plugin_reader;
 pub mod sheet;
 pub mod table;
 pub use open::{EXTENSIONS, OpenOptions, is_workbook, open};

@@ -5,7 +5,8 @@ use super::mapping;
 use super::table::{Cell, ReadError, TableReader};
 use crate::error::{Error, Result};
 use crate::ids::RecordId;
-use crate::records::{self, Value};
+use crate::plugin::PluginValue;
+use crate::records::{self, Address, Item, Value};
 use crate::schema::{Field, FieldType, Section};
 use crate::search::fold;
 use crate::vault::Vault;
@@ -128,6 +129,7 @@ pub fn cell_value(field: &Field, cell: &Cell, order: DateOrder) -> std::result::
     };
     match cell {
         Cell::Empty => Ok(None),
+        Cell::Typed(v) => typed_value(field, v),
         Cell::Bool(b) if field.kind == FieldType::Checkbox => Ok(Some(Value::Checkbox(*b))),
         Cell::Bool(b) => Value::parse(field, if *b { "yes" } else { "no" }),
         Cell::Date(d) => date(*d),
@@ -160,6 +162,70 @@ pub fn cell_value(field: &Field, cell: &Cell, order: DateOrder) -> std::result::
                 _ => Value::parse(field, t),
             }
         }
+    }
+}
+
+/// A plugin's typed value as a value of `field`: kept as it is where the types agree (phones
+/// keep their kinds), else read from its text like a typed-in value.
+fn typed_value(field: &Field, v: &PluginValue) -> std::result::Result<Option<Value>, String> {
+    use FieldType as F;
+    use PluginValue as P;
+    let checked = |kind: &str, items: &[Item], check: fn(&str) -> std::result::Result<(), String>| {
+        let mut kept = Vec::new();
+        for i in items.iter().filter(|i| !i.value.trim().is_empty()) {
+            check(i.value.trim())?;
+            kept.push(Item {
+                kind: if i.kind.trim().is_empty() {
+                    kind.to_string()
+                } else {
+                    i.kind.trim().to_lowercase()
+                },
+                value: i.value.trim().to_string(),
+            });
+        }
+        Ok::<_, String>((!kept.is_empty()).then_some(Value::Items(kept)))
+    };
+    let partial = |year: Option<i32>, month: u32, day: u32| {
+        NaiveDate::from_ymd_opt(year.unwrap_or(2000), month, day)
+            .map(|_| Some(Value::PartialDate { year, month, day }))
+            .ok_or_else(|| format!("{month}/{day} is not a date"))
+    };
+    match (v, field.kind) {
+        (P::Number(n), F::Number | F::Percent) if n.is_finite() => Ok(Some(Value::Number(*n))),
+        (P::Money { cents, currency }, F::Money) => Ok(Some(Value::Money {
+            cents: *cents,
+            currency: currency.trim().to_uppercase(),
+        })),
+        (P::Date(d), F::Date) => Ok(Some(Value::Date(*d))),
+        (P::Date(d), F::DateNoYear) => partial(Some(d.year()), d.month(), d.day()),
+        (
+            P::PartialDate {
+                year: Some(y),
+                month,
+                day,
+            },
+            F::Date,
+        ) => NaiveDate::from_ymd_opt(*y, *month, *day)
+            .map(|d| Some(Value::Date(d)))
+            .ok_or_else(|| format!("{y}-{month}-{day} is not a date")),
+        (P::PartialDate { year, month, day }, F::DateNoYear) => partial(*year, *month, *day),
+        (P::DateTime(t), F::Datetime) => Ok(Some(Value::DateTime(*t))),
+        (P::Checkbox(b), F::Checkbox) => Ok(Some(Value::Checkbox(*b))),
+        (P::Tags(tags), F::Tags) => Value::parse(field, &tags.join(";")),
+        (P::Items(items), F::Phones) => checked("mobile", items, crate::records::value::check_phone),
+        (P::Items(items), F::Emails) => checked("other", items, crate::records::value::check_email),
+        (P::Items(items), F::Urls) => checked("other", items, crate::records::value::check_url),
+        (P::Addresses(a), F::Addresses) => {
+            let kept: Vec<Address> = a
+                .iter()
+                .filter(|a| !PluginValue::Addresses(vec![(*a).clone()]).display().is_empty())
+                .cloned()
+                .collect();
+            Ok((!kept.is_empty()).then_some(Value::Addresses(kept)))
+        }
+        (P::Image { .. }, F::Photo) => Err("the photo could not be stored".into()),
+        (P::Image { .. }, _) => Err("a photo goes to a photo field".into()),
+        _ => Value::parse(field, &v.display()),
     }
 }
 
@@ -249,6 +315,8 @@ impl Vault {
             report.rows += 1;
             let row = match row {
                 Ok(r) => r,
+                // Row 0 is the whole file: the reader (or its plugin) cannot go on.
+                Err(e) if e.row == 0 => return Err(Error::Read(e)),
                 Err(ReadError { file, row, message }) => {
                     report.bad_rows.push(BadRow {
                         file,
@@ -273,6 +341,8 @@ impl Vault {
                 let masked = field.kind == FieldType::Secret && matches!(cell, Cell::Text(t) if t.trim() == MASK);
                 let converted = if masked {
                     Ok(None)
+                } else if let (FieldType::Photo, Cell::Typed(PluginValue::Image { mime, data })) = (field.kind, cell) {
+                    records::store_photo(&tx, mime, data).map(Some)
                 } else if field.kind == FieldType::Relation {
                     relation_value(&tx, &sections, field, cell, &mut links, op, &mut report)
                 } else {
@@ -522,6 +592,7 @@ fn cell_text(cell: &Cell) -> String {
     match cell {
         Cell::Empty => String::new(),
         Cell::Text(t) => t.clone(),
+        Cell::Typed(v) => v.display(),
         Cell::Number(n) => records::format_number(*n),
         Cell::Bool(b) => b.to_string(),
         Cell::Date(d) => d.to_string(),

@@ -421,6 +421,7 @@ fn header_text(cell: &Cell) -> String {
         Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
         Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
         Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        Cell::Typed(v) => v.display(),
     }
 }
 

@@ -13,6 +13,8 @@ pub enum Cell {
     Bool(bool),
     Date(NaiveDate),
     DateTime(NaiveDateTime),
+    /// A value as a plugin importer typed it (phones with kinds, a photo's bytes...).
+    Typed(crate::plugin::PluginValue),
 }
 
 impl Cell {
@@ -21,6 +23,7 @@ impl Cell {
         match self {
             Cell::Empty => true,
             Cell::Text(t) => t.trim().is_empty(),
+            Cell::Typed(v) => v.display().trim().is_empty(),
             _ => false,
         }
     }

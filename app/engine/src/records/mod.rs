@@ -1,7 +1,7 @@
 //! Records: create, read, update, delete (soft, restorable), with validation against the
 //! schema, a change log that `history` shows, and the search index kept in step.
 
-mod value;
+pub(crate) mod value;
 
 pub use value::{Address, Item, Value, convert, format_number};
 
@@ -895,6 +895,28 @@ pub(crate) fn resolve_title(conn: &Connection, sections: &[Section], f: &Field, 
             ),
         )),
     }
+}
+
+/// Keeps a photo a plugin or a file handed over in bytes: checked like an attached file.
+pub(crate) fn store_photo(conn: &Connection, mime: &str, data: &[u8]) -> Result<Value> {
+    if data.len() as u64 > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            "photo",
+            format!(
+                "the photo is {} MB; photos may be at most {} MB",
+                data.len() / 1_000_000,
+                MAX_PHOTO_BYTES / 1_000_000
+            ),
+        ));
+    }
+    let found = image_mime(data).ok_or_else(|| {
+        Error::invalid(
+            "photo",
+            format!("the {mime} photo is not a JPEG, PNG, GIF, WebP or BMP image"),
+        )
+    })?;
+    conn.execute("INSERT INTO photo(mime, data) VALUES (?1, ?2)", params![found, data])?;
+    Ok(Value::Photo(conn.last_insert_rowid()))
 }
 
 fn attach_photo(conn: &Connection, path: &Path) -> Result<Value> {

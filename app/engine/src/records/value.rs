@@ -628,7 +628,7 @@ fn parse_items(t: &str, separators: &[char], check: fn(&str) -> Result<(), Strin
     Ok(items)
 }
 
-fn check_phone(v: &str) -> Result<(), String> {
+pub(crate) fn check_phone(v: &str) -> Result<(), String> {
     // Digits of any script count (Persian and Arabic-Indic numbers are common in phone books).
     let digits = crate::search::digits(v).len();
     let ok_chars = v
@@ -641,7 +641,7 @@ fn check_phone(v: &str) -> Result<(), String> {
     }
 }
 
-fn check_email(v: &str) -> Result<(), String> {
+pub(crate) fn check_email(v: &str) -> Result<(), String> {
     match v.split_once('@') {
         Some((user, host))
             if !user.is_empty() && host.contains('.') && !host.starts_with('.') && !v.contains(char::is_whitespace) =>
@@ -652,7 +652,7 @@ fn check_email(v: &str) -> Result<(), String> {
     }
 }
 
-fn check_url(v: &str) -> Result<(), String> {
+pub(crate) fn check_url(v: &str) -> Result<(), String> {
     if v.contains(char::is_whitespace) || !(v.contains('.') || v.contains("://") || v.starts_with("localhost")) {
         Err(format!("{v:?} is not a web address"))
     } else {
