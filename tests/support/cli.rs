@@ -34,6 +34,7 @@ impl Env {
             .env("CARDBASE_PASSPHRASE", passphrase)
             // Keep the user's real data dir out of tests.
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
             .env("TZ", "UTC")
             .output()
             .expect("cardbase runs")

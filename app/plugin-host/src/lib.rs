@@ -192,9 +192,18 @@ pub(crate) fn with_now(config: &Arc<BTreeMap<String, String>>) -> Arc<BTreeMap<S
     Arc::new(c)
 }
 
-/// Prints plugin log messages to stderr.
+/// Prints every plugin log message to stderr (for plugin authors).
 pub fn stderr_log() -> Arc<LogSink> {
     Arc::new(|id: &str, level: &str, message: &str| eprintln!("plugin {id} [{level}] {message}"))
+}
+
+/// Prints a plugin's warnings and errors to stderr (for users: debug chatter stays out).
+pub fn stderr_warnings() -> Arc<LogSink> {
+    Arc::new(|id: &str, level: &str, message: &str| {
+        if matches!(level, "warn" | "error") {
+            eprintln!("plugin {id} [{level}] {message}");
+        }
+    })
 }
 
 /// A plugin shipped inside the app, installed on first start.
@@ -218,7 +227,7 @@ impl PluginHost {
         PluginHost {
             dir: data_dir.join("plugins"),
             cache: cache_dir.join("plugins"),
-            log: stderr_log(),
+            log: stderr_warnings(),
         }
     }
 
@@ -268,7 +277,7 @@ impl PluginHost {
     /// The installed plugin `id`.
     pub fn get(&self, id: &str) -> Result<Installed, HostError> {
         let dir = self.dir.join(id);
-        if !Manifest::parse(&format!("id = {id:?}"), "").is_err_and(|e| e.message.contains("id ")) && dir.is_dir() {
+        if manifest::valid_id(id) && dir.is_dir() {
             return self.installed_at(&dir);
         }
         Err(HostError::NotInstalled(id.to_string()))
@@ -282,7 +291,9 @@ impl PluginHost {
         self.install_parts(manifest, &entry, grant)
     }
 
-    fn install_parts(&self, manifest: Manifest, entry: &[u8], grant: &[String]) -> Result<Installed, HostError> {
+    fn install_parts(&self, mut manifest: Manifest, entry: &[u8], grant: &[String]) -> Result<Installed, HostError> {
+        // The installed copy keeps the entry beside its manifest.
+        manifest.entry = manifest.entry.rsplit('/').next().unwrap_or(&manifest.entry).to_string();
         // Loading checks everything: API version, imports, exports, the script's syntax.
         Plugin::from_parts(
             manifest.clone(),

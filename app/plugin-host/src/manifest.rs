@@ -170,13 +170,7 @@ impl Manifest {
             message,
         };
         let m: Manifest = toml::from_str(text).map_err(|e| err(e.to_string().trim().replace('\n', " ")))?;
-        let id_ok = (2..=40).contains(&m.id.len())
-            && m.id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !m.id.starts_with('-')
-            && !m.id.ends_with('-');
-        if !id_ok {
+        if !valid_id(&m.id) {
             return Err(err(format!(
                 "id {:?} must be 2 to 40 lower-case letters, digits and dashes",
                 m.id
@@ -203,11 +197,17 @@ impl Manifest {
                 "kinds must name at least one of importer, exporter, reminder-rule".into()
             ));
         }
-        let entry_ok =
-            !m.entry.is_empty() && !m.entry.contains(['/', '\\']) && !m.entry.starts_with('.') && m.entry.len() <= 100;
+        // A path below the manifest's folder (a build's `target/...` is fine), never above it.
+        let entry_ok = !m.entry.is_empty()
+            && !m.entry.starts_with('/')
+            && !m.entry.contains('\\')
+            && m.entry
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
+            && m.entry.len() <= 200;
         if !entry_ok {
             return Err(err(format!(
-                "entry {:?} must be a file name next to plugin.toml (no folders)",
+                "entry {:?} must be a path inside the plugin's folder (no '..', not absolute)",
                 m.entry
             )));
         }
@@ -248,6 +248,16 @@ impl Manifest {
     pub fn is(&self, kind: Kind) -> bool {
         self.kinds.contains(&kind)
     }
+}
+
+/// Whether `id` is a plugin id: 2 to 40 lower-case letters, digits and inner dashes.
+pub fn valid_id(id: &str) -> bool {
+    (2..=40).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
 }
 
 /// `major.minor.patch` (a pre-release or build suffix is allowed) as (major, minor).
@@ -292,7 +302,9 @@ mod tests {
         assert!(fails(&GOOD.replace("\"vcard\"\n", "\"V Card\"\n")).contains("id \"V Card\""));
         assert!(fails(&GOOD.replace("api = \"1.0.0\"", "api = \"2.0.0\"")).contains("api 2.0.0 is not supported"));
         assert!(fails(&GOOD.replace("api = \"1.0.0\"", "api = \"1.7.0\"")).contains("not supported"));
-        assert!(fails(&GOOD.replace("\"vcard.wasm\"", "\"../vcard.wasm\"")).contains("no folders"));
+        assert!(fails(&GOOD.replace("\"vcard.wasm\"", "\"../vcard.wasm\"")).contains("no '..'"));
+        assert!(fails(&GOOD.replace("\"vcard.wasm\"", "\"/etc/vcard.wasm\"")).contains("not absolute"));
+        assert!(Manifest::parse(&GOOD.replace("\"vcard.wasm\"", "\"target/r/vcard.wasm\""), "p").is_ok());
         assert!(fails(&GOOD.replace("\"vcard.wasm\"", "\"vcard.rhai\"")).contains("must be a .wasm file"));
         assert!(fails(&GOOD.replace("kinds = [\"importer\", \"exporter\"]", "kinds = []")).contains("kinds"));
         assert!(

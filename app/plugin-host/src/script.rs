@@ -11,9 +11,9 @@
 //! // importer
 //! fn fields() { [#{ key: "first_name", label: "Name", kind: "text" }] }
 //! fn sniff(file_name, head) { file_name.ends_with(".phones") }
-//! fn import(text) { [#{ line: 1, fields: #{ first_name: "Ann" } }] }    // the whole file
+//! fn parse(text) { [#{ line: 1, fields: #{ first_name: "Ann" } }] }     // the whole file
 //! // exporter
-//! fn export(section, records) { "one string per batch" }              // plus optional
+//! fn write(section, records) { "one string per batch" }               // plus optional
 //! fn header(section) { "" }  fn footer(section) { "" }
 //! // reminder rule
 //! fn sections() { ["contacts"] }
@@ -44,7 +44,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The most a script importer buffers of a file before it is given to `import`.
+/// The most a script importer buffers of a file before it is given to `parse`.
 const MAX_SCRIPT_INPUT: usize = 64 * 1024 * 1024;
 
 /// A loaded Rhai plugin.
@@ -161,8 +161,8 @@ impl RhaiPlugin {
             .compile(source)
             .map_err(|e| fail(format!("{}: {e}", manifest.entry)))?;
         let needs: &[(Kind, &[(&str, usize)])] = &[
-            (Kind::Importer, &[("fields", 0), ("sniff", 2), ("import", 1)]),
-            (Kind::Exporter, &[("export", 2)]),
+            (Kind::Importer, &[("fields", 0), ("sniff", 2), ("parse", 1)]),
+            (Kind::Exporter, &[("write", 2)]),
             (Kind::ReminderRule, &[("sections", 0), ("reminders", 3)]),
         ];
         for (kind, fns) in needs.iter().filter(|(k, _)| manifest.is(*k)) {
@@ -432,7 +432,7 @@ impl ImportPlugin for RhaiPlugin {
     }
 }
 
-/// A script importer reads the whole file at the end (scripts are for small formats).
+/// A script importer parses the whole file at the end (scripts are for small formats).
 struct RhaiImport {
     plugin: RhaiPlugin,
     text: Vec<u8>,
@@ -452,15 +452,15 @@ impl ImportSession for RhaiImport {
 
     fn finish(&mut self) -> Result<Vec<PluginEntry>, PluginError> {
         let file = String::from_utf8_lossy(&std::mem::take(&mut self.text)).to_string();
-        let got = self.plugin.call("import", (file,))?;
+        let got = self.plugin.call("parse", (file,))?;
         let list = got
             .try_cast::<Array>()
-            .ok_or_else(|| self.plugin.fail("import() must return an array of entries"))?;
+            .ok_or_else(|| self.plugin.fail("parse() must return an array of entries"))?;
         let mut out = Vec::with_capacity(list.len());
         for (i, e) in list.into_iter().enumerate() {
             let m = e
                 .try_cast::<Map>()
-                .ok_or_else(|| self.plugin.fail("each entry of import() must be a map #{line, fields}"))?;
+                .ok_or_else(|| self.plugin.fail("each entry of parse() must be a map #{line, fields}"))?;
             let line = m
                 .get("line")
                 .and_then(int)
@@ -547,8 +547,8 @@ impl ExportSession for RhaiExport {
     fn write(&mut self, batch: &[PluginRecord]) -> Result<Vec<u8>, PluginError> {
         let mut out = self.header()?;
         let records: Array = batch.iter().map(record_map).collect();
-        let got = self.plugin.call("export", (self.section.clone(), records))?;
-        out.extend(self.text(got, "export")?);
+        let got = self.plugin.call("write", (self.section.clone(), records))?;
+        out.extend(self.text(got, "write")?);
         Ok(out)
     }
 

@@ -2,6 +2,7 @@
 
 mod output;
 mod passphrase;
+mod plugin;
 mod records;
 mod schema;
 mod transfer;
@@ -148,6 +149,9 @@ pub enum Command {
     },
     /// Check the vault's encryption and integrity
     Check,
+    /// Plugins: list, install, remove, enable, disable, and check, run or start one
+    #[command(subcommand)]
+    Plugin(plugin::PluginCommand),
 }
 
 /// The default vault: `default.cardbase` in the user's data directory (XDG on Linux).
@@ -229,7 +233,17 @@ pub fn run(cli: Cli) -> Result<()> {
                 None => chrono::Utc::now(),
             };
             let vault = ctx.open()?;
-            let due = vault.reminders(now, days, profile.as_deref())?;
+            // Enabled plugin rules add theirs; a failing one is named, the rest still show.
+            let (host, broken) = crate::plugins::ready_host()?;
+            let (rules, unloadable) = host.load_enabled(cardbase_plugin_host::manifest::Kind::ReminderRule);
+            for e in broken.iter().chain(&unloadable) {
+                eprintln!("warning: {e}");
+            }
+            let rules: Vec<_> = rules.iter().filter_map(|p| p.reminder_rule()).collect();
+            let (due, failed) = vault.reminders_with(now, days, profile.as_deref(), &chrono::Local, &rules)?;
+            for e in &failed {
+                eprintln!("warning: {e}");
+            }
             for r in &due {
                 match format {
                     Format::Json => println!("{}", serde_json::to_string(r)?),
@@ -286,6 +300,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Plugin(cmd) => plugin::run(&ctx, cmd),
         Command::Check => {
             let vault = ctx.open()?;
             let report = vault.check()?;

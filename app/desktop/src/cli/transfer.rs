@@ -4,9 +4,11 @@
 use anyhow::{Context, Result, bail};
 use cardbase_engine::export::table::ExportSheet;
 use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
+use cardbase_engine::import::plugin_reader::PluginReader;
 use cardbase_engine::import::table::TableReader;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions};
 use cardbase_engine::{Error, Query, Vault};
+use cardbase_plugin_host::Plugin;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -52,6 +54,10 @@ pub struct ImportArgs {
     /// Read dates like 03/04/2024 as day/month (dotted dates are always day first)
     #[arg(long)]
     pub day_first: bool,
+    /// Read the file with this importer plugin (e.g. vcard) [default: built-in readers, then
+    /// the enabled plugin that claims the file]
+    #[arg(long, value_name = "ID")]
+    pub plugin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +103,10 @@ pub struct ExportArgs {
     pub columns: Vec<String>,
     #[arg(long, value_enum, default_value = "utf8")]
     pub csv: CsvKind,
+    /// Write with this exporter plugin (e.g. vcard, icalendar) [default: by the file's
+    /// extension: built-in formats, then the enabled plugin that writes it]
+    #[arg(long, value_name = "ID", conflicts_with_all = ["format", "all"])]
+    pub plugin: Option<String>,
     /// HTML as a table, or as a page of cards
     #[arg(long)]
     pub cards: bool,
@@ -105,7 +115,50 @@ pub struct ExportArgs {
     pub show_secrets: bool,
 }
 
+/// The importer plugin for a file: the one asked for, or the enabled one that claims a file
+/// the built-in readers do not read.
+fn import_plugin(args: &ImportArgs) -> Result<Option<Plugin>> {
+    let (host, broken) = crate::plugins::ready_host()?;
+    for e in broken {
+        eprintln!("warning: {e}");
+    }
+    if let Some(id) = &args.plugin {
+        let plugin = host.load(id)?;
+        if plugin.importer().is_none() {
+            bail!("plugin {id} is not an importer");
+        }
+        return Ok(Some(plugin));
+    }
+    let ext = args
+        .file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if import::EXTENSIONS.contains(&ext.as_str()) {
+        return Ok(None);
+    }
+    Ok(host.importer_for(&args.file))
+}
+
+fn plugin_reader(plugin: &Plugin, path: &Path) -> Result<PluginReader> {
+    let importer = plugin.importer().context("not an importer")?;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let name = path.display().to_string();
+    println!("Reading {name} with plugin {}.", plugin.manifest.id);
+    Ok(PluginReader::new(
+        importer,
+        &name,
+        Box::new(std::io::BufReader::new(file)),
+        size,
+    )?)
+}
+
 fn reader_for(args: &ImportArgs) -> Result<Box<dyn TableReader>> {
+    if let Some(plugin) = import_plugin(args)? {
+        return Ok(Box::new(plugin_reader(&plugin, &args.file)?));
+    }
     let delimiter = match args.delimiter.as_deref() {
         None => None,
         Some("tab" | "\\t" | "\t") => Some(b'\t'),
@@ -153,7 +206,19 @@ fn mapping_for(vault: &Vault, args: &ImportArgs, headers: &[String]) -> Result<V
 pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     let mut reader = reader_for(&args)?;
     let headers = reader.headers().to_vec();
-    let mapping = mapping_for(vault, &args, &headers)?;
+    let mut mapping = mapping_for(vault, &args, &headers)?;
+    // A plugin's columns are field keys: they go to the section's fields of the same key.
+    if let Some(keys) = reader.field_keys()
+        && args.mapping.is_none()
+        && args.map.is_empty()
+        && let Some(section) = vault.schema().section(&args.section)
+    {
+        for (m, key) in mapping.iter_mut().zip(keys) {
+            if section.field(&key).is_some_and(|f| !f.deleted) {
+                *m = Some(key);
+            }
+        }
+    }
     for (h, m) in headers.iter().zip(&mapping) {
         match m {
             Some(k) => println!("  {h} → {k}"),
@@ -251,7 +316,60 @@ fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
     Ok(std::io::BufWriter::new(f))
 }
 
+/// The exporter plugin asked for, or the enabled one that writes files with the extension of
+/// `--out` when no built-in format does.
+fn export_plugin(args: &ExportArgs) -> Result<Option<Plugin>> {
+    let ext = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let builtin = ["xlsx", "csv", "html", "htm", "txt", "json", "jsonl", "ndjson"].contains(&ext.as_str());
+    if args.plugin.is_none() && (args.format.is_some() || args.all || builtin) {
+        return Ok(None);
+    }
+    let (host, broken) = crate::plugins::ready_host()?;
+    for e in broken {
+        eprintln!("warning: {e}");
+    }
+    if let Some(id) = &args.plugin {
+        let plugin = host.load(id)?;
+        if plugin.exporter().is_none() {
+            bail!("plugin {id} is not an exporter");
+        }
+        return Ok(Some(plugin));
+    }
+    let (plugins, _) = host.load_enabled(cardbase_plugin_host::manifest::Kind::Exporter);
+    Ok(plugins
+        .into_iter()
+        .find(|p| p.manifest.extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))))
+}
+
 pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
+    if let Some(plugin) = export_plugin(&args)? {
+        let section = args.section.clone().context("give the section to export")?;
+        let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
+        let exporter = plugin.exporter().context("not an exporter")?;
+        // Written beside the target and moved over it, so a failed export leaves no half file.
+        let partial = args.out.with_extension("partial");
+        let stats = vault.export_with_plugin(&q, exporter, &mut create(&partial)?, &mut |_, _| true);
+        let stats = match stats {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e.into());
+            }
+        };
+        std::fs::rename(&partial, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+        println!(
+            "Exported {} records to {} with plugin {}.",
+            stats.records,
+            args.out.display(),
+            plugin.manifest.id
+        );
+        return Ok(());
+    }
     let format = format_of(&args)?;
     if args.all {
         if format != ExportFormat::Xlsx {

@@ -147,6 +147,10 @@ impl TableReader for PluginReader {
     fn describe(&self) -> String {
         format!("read by plugin {}", self.plugin)
     }
+
+    fn field_keys(&self) -> Option<Vec<String>> {
+        Some(self.keys.clone())
+    }
 }
 
 /// Fills `buf` as far as the source allows (a pipe may return short reads).

@@ -63,4 +63,9 @@ pub trait TableReader {
     fn describe(&self) -> String {
         String::new()
     }
+
+    /// For readers whose columns are field keys (plugins): the key of each column.
+    fn field_keys(&self) -> Option<Vec<String>> {
+        None
+    }
 }
