@@ -41,8 +41,11 @@ use rhai::packages::{
 };
 use rhai::{AST, Array, Dynamic, Engine, FuncArgs, ImmutableString, Map, Scope};
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
+
+/// How many records a script gets per call.
+const SCRIPT_BATCH: usize = 128;
 
 /// The most a script importer buffers of a file before it is given to `parse`.
 const MAX_SCRIPT_INPUT: usize = 64 * 1024 * 1024;
@@ -58,17 +61,22 @@ pub struct RhaiPlugin {
 
 /// Builds the sandboxed engine for one call, with its deadline.
 fn engine(id: &Arc<str>, limits: Limits, config: &Arc<BTreeMap<String, String>>, log: &Arc<crate::LogSink>) -> Engine {
+    // The packages are built once per process: building them costs more than many a call.
+    static PACKAGES: OnceLock<Vec<rhai::Shared<rhai::Module>>> = OnceLock::new();
+    let packages = PACKAGES.get_or_init(|| {
+        vec![
+            ArithmeticPackage::new().as_shared_module(),
+            LogicPackage::new().as_shared_module(),
+            BasicStringPackage::new().as_shared_module(),
+            MoreStringPackage::new().as_shared_module(),
+            BasicArrayPackage::new().as_shared_module(),
+            BasicMapPackage::new().as_shared_module(),
+            BasicMathPackage::new().as_shared_module(),
+        ]
+    });
     let mut engine = Engine::new_raw();
-    for package in [
-        ArithmeticPackage::new().as_shared_module(),
-        LogicPackage::new().as_shared_module(),
-        BasicStringPackage::new().as_shared_module(),
-        MoreStringPackage::new().as_shared_module(),
-        BasicArrayPackage::new().as_shared_module(),
-        BasicMapPackage::new().as_shared_module(),
-        BasicMathPackage::new().as_shared_module(),
-    ] {
-        engine.register_global_module(package);
+    for package in packages {
+        engine.register_global_module(package.clone());
     }
     engine.disable_symbol("eval");
     engine.set_max_operations(limits.operations);
@@ -546,9 +554,11 @@ impl RhaiExport {
 impl ExportSession for RhaiExport {
     fn write(&mut self, batch: &[PluginRecord]) -> Result<Vec<u8>, PluginError> {
         let mut out = self.header()?;
-        let records: Array = batch.iter().map(record_map).collect();
-        let got = self.plugin.call("write", (self.section.clone(), records))?;
-        out.extend(self.text(got, "write")?);
+        for part in batch.chunks(SCRIPT_BATCH) {
+            let records: Array = part.iter().map(record_map).collect();
+            let got = self.plugin.call("write", (self.section.clone(), records))?;
+            out.extend(self.text(got, "write")?);
+        }
         Ok(out)
     }
 
@@ -585,11 +595,17 @@ impl ReminderPlugin for RhaiPlugin {
         utc_offset: i32,
         batch: &[PluginRecord],
     ) -> Result<Vec<PluginReminder>, PluginError> {
-        let records: Array = batch.iter().map(record_map).collect();
-        let got = self.call("reminders", (now.timestamp(), utc_offset as i64, records))?;
-        let list = got
-            .try_cast::<Array>()
-            .ok_or_else(|| self.fail("reminders() must return an array of reminders"))?;
+        // Small calls: Rhai re-measures an array each time a script pushes to it, so a result
+        // built over 1024 records costs far more than eight built over 128.
+        let mut list = Vec::new();
+        for part in batch.chunks(SCRIPT_BATCH) {
+            let records: Array = part.iter().map(record_map).collect();
+            let got = self.call("reminders", (now.timestamp(), utc_offset as i64, records))?;
+            list.extend(
+                got.try_cast::<Array>()
+                    .ok_or_else(|| self.fail("reminders() must return an array of reminders"))?,
+            );
+        }
         list.into_iter()
             .map(|r| {
                 let m = r
