@@ -139,6 +139,10 @@ pub trait ImportSession {
 /// A plugin that writes records to files.
 pub trait ExportPlugin {
     fn name(&self) -> &str;
+    /// Whether the user let it see secret fields (passwords); without that they are left out.
+    fn sees_secrets(&self) -> bool {
+        false
+    }
     /// Starts one file for the records of `section`.
     fn start(&self, section: &SectionInfo) -> Result<Box<dyn ExportSession>, PluginError>;
 }
@@ -154,6 +158,10 @@ pub trait ExportSession {
 /// A plugin that says when to remind of what.
 pub trait ReminderPlugin {
     fn name(&self) -> &str;
+    /// Whether the user let it see secret fields (passwords); without that they are left out.
+    fn sees_secrets(&self) -> bool {
+        false
+    }
     /// The sections whose records it looks at.
     fn sections(&self) -> Result<Vec<String>, PluginError>;
     /// The reminders for one batch of records; `utc_offset` is the user's, in seconds.
@@ -232,16 +240,16 @@ fn kind_name(kind: FieldType) -> String {
 }
 
 impl Vault {
-    /// A section as plugins see it: its live fields in the user's order. Secrets are left
-    /// out: plugins never see passwords.
-    pub fn section_info(&self, section: &str) -> Result<SectionInfo> {
+    /// A section as plugins see it: its live fields in the user's order. Secret fields are
+    /// left out unless `secrets` (the user granted the plugin that capability).
+    pub fn section_info(&self, section: &str, secrets: bool) -> Result<SectionInfo> {
         let s = self.schema.require_section(section)?;
         Ok(SectionInfo {
             key: s.key.clone(),
             label: s.label.clone(),
             fields: s
                 .live_fields()
-                .filter(|f| f.kind != FieldType::Secret)
+                .filter(|f| secrets || f.kind != FieldType::Secret)
                 .map(|f| FieldInfo {
                     key: f.key.clone(),
                     label: f.label.clone(),
@@ -251,13 +259,14 @@ impl Vault {
         })
     }
 
-    /// A record as plugins see it: photos as bytes, relations as titles, no secrets.
-    pub fn plugin_record(&self, section: &Section, record: &Record) -> Result<PluginRecord> {
+    /// A record as plugins see it: photos as bytes, relations as titles, secrets only when
+    /// `secrets`.
+    pub fn plugin_record(&self, section: &Section, record: &Record, secrets: bool) -> Result<PluginRecord> {
         let mut fields = Vec::new();
         for (key, value) in &record.values {
             let Some(field) = section.field(key) else { continue };
             let v = match value {
-                _ if field.kind == FieldType::Secret => continue,
+                _ if field.kind == FieldType::Secret && !secrets => continue,
                 Value::Text(t) => PluginValue::Text(t.clone()),
                 Value::Number(n) => PluginValue::Number(*n),
                 Value::Money { cents, currency } => PluginValue::Money {
@@ -291,14 +300,19 @@ impl Vault {
     }
 
     /// The records a query finds, as plugins see them, a batch at a time.
-    fn plugin_batches(&self, q: &Query, mut each: impl FnMut(Vec<PluginRecord>) -> Result<()>) -> Result<u64> {
+    fn plugin_batches(
+        &self,
+        q: &Query,
+        secrets: bool,
+        mut each: impl FnMut(Vec<PluginRecord>) -> Result<()>,
+    ) -> Result<u64> {
         let section = self.schema.require_section(&q.section)?.clone();
         let ids = self.list_ids(q)?;
         for page in ids.chunks(BATCH_RECORDS) {
             let records = self.records_by_ids(&section.key, page)?;
             let batch = records
                 .iter()
-                .map(|r| self.plugin_record(&section, r))
+                .map(|r| self.plugin_record(&section, r, secrets))
                 .collect::<Result<Vec<_>>>()?;
             each(batch)?;
         }
@@ -314,7 +328,7 @@ impl Vault {
         out: &mut dyn Write,
         progress: &mut dyn FnMut(u64, u64) -> bool,
     ) -> Result<PluginExportStats> {
-        let info = self.section_info(&q.section)?;
+        let info = self.section_info(&q.section, plugin.sees_secrets())?;
         let total = self.list_ids(q)?.len() as u64;
         let mut session = plugin.start(&info)?;
         let mut stats = PluginExportStats::default();
@@ -322,7 +336,7 @@ impl Vault {
             path: "export".into(),
             source,
         };
-        self.plugin_batches(q, |batch| {
+        self.plugin_batches(q, plugin.sees_secrets(), |batch| {
             if !progress(stats.records, total) {
                 return Err(Error::Cancelled);
             }
@@ -356,7 +370,7 @@ impl Vault {
                 // A rule for a section this vault does not have has nothing to look at.
                 continue;
             };
-            self.plugin_batches(&Query::section(&section.key), |batch| {
+            self.plugin_batches(&Query::section(&section.key), rule.sees_secrets(), |batch| {
                 let asked = rule.reminders(now, utc_offset, &batch)?;
                 for r in asked {
                     let Some(given) = batch.iter().find(|b| b.id == r.record_id) else {

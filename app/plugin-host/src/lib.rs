@@ -95,14 +95,19 @@ pub struct Plugin {
     runtime: Box<dyn Runs>,
 }
 
+/// What the user granted a loaded plugin.
+pub(crate) trait Grants {
+    fn grant_secrets(&mut self, yes: bool);
+}
+
 /// Everything a runtime offers, so [`Plugin`] hands out the engine's traits.
-trait Runs: ImportPlugin + ExportPlugin + ReminderPlugin + Send + Sync {
+trait Runs: ImportPlugin + ExportPlugin + ReminderPlugin + Grants + Send + Sync {
     fn as_importer(&self) -> &dyn ImportPlugin;
     fn as_exporter(&self) -> &dyn ExportPlugin;
     fn as_rule(&self) -> &dyn ReminderPlugin;
 }
 
-impl<T: ImportPlugin + ExportPlugin + ReminderPlugin + Send + Sync> Runs for T {
+impl<T: ImportPlugin + ExportPlugin + ReminderPlugin + Grants + Send + Sync> Runs for T {
     fn as_importer(&self) -> &dyn ImportPlugin {
         self
     }
@@ -149,6 +154,13 @@ impl Plugin {
     pub fn open(path: &Path, log: Arc<LogSink>) -> Result<Plugin, HostError> {
         let (manifest, entry) = read_plugin(path)?;
         Plugin::from_parts(manifest, &entry, BTreeMap::new(), log, None)
+    }
+
+    /// Applies the capabilities the user granted (only those the manifest asks for count).
+    pub fn grant(&mut self, granted: &[String]) {
+        let asked = |c: &str| self.manifest.capabilities.iter().any(|m| m == c);
+        let secrets = granted.iter().any(|g| g == "secrets") && asked("secrets");
+        self.runtime.grant_secrets(secrets);
     }
 
     /// The plugin as an importer, if it is one.
@@ -395,13 +407,15 @@ impl PluginHost {
         }
         let entry_path = installed.dir.join(&installed.manifest.entry);
         let entry = std::fs::read(&entry_path).map_err(io(&entry_path))?;
-        Plugin::from_parts(
+        let mut plugin = Plugin::from_parts(
             installed.manifest,
             &entry,
             installed.state.config,
             self.log.clone(),
             Some(&self.cache),
-        )
+        )?;
+        plugin.grant(&installed.state.granted);
+        Ok(plugin)
     }
 
     /// Every enabled plugin of `kind`, loaded; those that fail to load come back as errors.

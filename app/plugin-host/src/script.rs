@@ -53,6 +53,7 @@ const MAX_SCRIPT_INPUT: usize = 64 * 1024 * 1024;
 /// A loaded Rhai plugin.
 pub struct RhaiPlugin {
     id: Arc<str>,
+    secrets: bool,
     limits: Limits,
     ast: AST,
     config: Arc<BTreeMap<String, String>>,
@@ -188,6 +189,7 @@ impl RhaiPlugin {
         }
         Ok(RhaiPlugin {
             id,
+            secrets: false,
             limits,
             ast,
             config,
@@ -430,6 +432,7 @@ impl ImportPlugin for RhaiPlugin {
         Ok(Box::new(RhaiImport {
             plugin: RhaiPlugin {
                 id: self.id.clone(),
+                secrets: self.secrets,
                 limits: self.limits,
                 ast: self.ast.clone(),
                 config: self.config.clone(),
@@ -501,10 +504,15 @@ impl ExportPlugin for RhaiPlugin {
         &self.id
     }
 
+    fn sees_secrets(&self) -> bool {
+        self.secrets
+    }
+
     fn start(&self, section: &SectionInfo) -> Result<Box<dyn ExportSession>, PluginError> {
         let session = RhaiExport {
             plugin: RhaiPlugin {
                 id: self.id.clone(),
+                secrets: self.secrets,
                 limits: self.limits,
                 ast: self.ast.clone(),
                 config: self.config.clone(),
@@ -577,6 +585,10 @@ impl ReminderPlugin for RhaiPlugin {
         &self.id
     }
 
+    fn sees_secrets(&self) -> bool {
+        self.secrets
+    }
+
     fn sections(&self) -> Result<Vec<String>, PluginError> {
         let got = self.call("sections", ())?;
         let list = got
@@ -627,5 +639,11 @@ impl ReminderPlugin for RhaiPlugin {
                 })
             })
             .collect()
+    }
+}
+
+impl crate::Grants for RhaiPlugin {
+    fn grant_secrets(&mut self, yes: bool) {
+        self.secrets = yes;
     }
 }

@@ -202,6 +202,7 @@ impl ResourceLimiter for Limiter {
 /// A loaded WASM plugin: its component checked and linked, ready for fresh stores.
 pub struct WasmPlugin {
     id: Arc<str>,
+    secrets: bool,
     limits: Limits,
     config: Arc<BTreeMap<String, String>>,
     log: Arc<crate::LogSink>,
@@ -293,6 +294,7 @@ impl WasmPlugin {
             .transpose()?;
         Ok(WasmPlugin {
             id,
+            secrets: false,
             limits: manifest.limits.clamped(),
             config: Arc::new(config),
             log,
@@ -525,6 +527,10 @@ impl ExportPlugin for WasmPlugin {
         &self.id
     }
 
+    fn sees_secrets(&self) -> bool {
+        self.secrets
+    }
+
     fn start(&self, section: &SectionInfo) -> Result<Box<dyn ExportSession>, PluginError> {
         let pre = self.exporter.as_ref().ok_or_else(|| self.fail("is not an exporter"))?;
         let mut job = self.store();
@@ -595,6 +601,10 @@ impl ExportSession for WasmExport {
 impl ReminderPlugin for WasmPlugin {
     fn name(&self) -> &str {
         &self.id
+    }
+
+    fn sees_secrets(&self) -> bool {
+        self.secrets
     }
 
     fn sections(&self) -> Result<Vec<String>, PluginError> {
@@ -780,5 +790,11 @@ fn to_wit_record(r: &PluginRecord) -> wit::Record {
                 value: to_wit(v),
             })
             .collect(),
+    }
+}
+
+impl crate::Grants for WasmPlugin {
+    fn grant_secrets(&mut self, yes: bool) {
+        self.secrets = yes;
     }
 }
