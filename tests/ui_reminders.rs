@@ -5,8 +5,6 @@
 mod support;
 
 use cardbase_desktop::gui::ui::App;
-use cardbase_engine::{Passphrase, Preset, Vault};
-use chrono::Datelike;
 use slint::{ComponentHandle, Model};
 use support::*;
 
@@ -16,13 +14,7 @@ fn a_due_birthday_is_notified_listed_opened_and_snoozed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.cardbase");
     {
-        let mut v = Vault::create(&path, &Passphrase::new("p"), Preset::Personal).unwrap();
-        // A birthday today: it came due a week ago (the preset reminds 7 days before) and was
-        // missed while the app was closed.
-        let today = chrono::Local::now().date_naive();
-        let birthday = format!("--{:02}-{:02}", today.month(), today.day());
-        v.create_record_from_text("contacts", &[("first_name", "Ada"), ("birthday", &birthday)])
-            .unwrap();
+        let mut v = vault_with_birthday_today(&path);
         v.create_record_from_text("contacts", &[("first_name", "Bob")]).unwrap();
     }
     let (ui, _c, _links, notes) = app_with_notes(&path, Some("p"));

@@ -1,6 +1,7 @@
 //! Renders the main window with Slint's software renderer to PNG files under the target
-//! directory (`target/tmp/`), light and dark, with Persian text on the card: for people to look
-//! at, and checked here only for being real pictures of the right size.
+//! directory (`target/tmp/`), light and dark, with Persian text on the card, and the dialogs
+//! (form, schema editor, import wizard, plugin manager): for people to look at, and checked
+//! here only for being real pictures of the right size.
 
 #[path = "support/ui.rs"]
 mod support;
@@ -74,7 +75,14 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     state.set_import_file(csv.display().to_string().into());
     state.invoke_import_load();
     let wizard = save_png("cardbase-import-wizard.png", &ui);
+    state.set_import_open(false);
+    state.invoke_plugins_show();
+    let plugins = save_png("cardbase-plugin-manager.png", &ui);
+    state.invoke_toggle_dark();
+    let plugins_dark = save_png("cardbase-plugin-manager-dark.png", &ui);
+    state.invoke_toggle_dark();
     eprintln!("screenshot: {}", wizard.display());
+    eprintln!("screenshots: {} {}", plugins.display(), plugins_dark.display());
     eprintln!(
         "screenshots: {} {} {} {}",
         light.display(),

@@ -6,12 +6,14 @@
 
 use cardbase_desktop::gui::worker::{Session, Worker};
 use cardbase_desktop::gui::{Controller, LinkOpener, MainWindow, Options};
+use chrono::Datelike;
 use i_slint_backend_testing::ElementHandle;
 use slint::ComponentHandle;
 use slint::platform::{Key, WindowEvent};
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 /// Records the links the app asked the system to open.
 #[derive(Default, Clone)]
@@ -35,6 +37,46 @@ impl cardbase_desktop::gui::Notifier for Notes {
     }
 }
 
+/// Points the plugin host of this test process at its own folders under the target dir
+/// (`XDG_DATA_HOME`, `XDG_CACHE_HOME`), so UI tests never see or change the user's plugins.
+/// Each test binary is one process: its plugins start as a fresh install, while compiled
+/// plugins stay cached between runs. Returns the data folder.
+pub fn isolate_plugins() -> PathBuf {
+    static DATA: OnceLock<PathBuf> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let exe = std::env::current_exe().expect("the test binary's path");
+        let name = exe.file_stem().expect("a file name").to_string_lossy().into_owned();
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui-plugins").join(name);
+        let data = root.join("data");
+        let _ = std::fs::remove_dir_all(&data);
+        std::fs::create_dir_all(&data).expect("the plugins folder is created");
+        // SAFETY: set once, under the lock of `OnceLock`, before this process starts any plugin
+        // host; other test threads read the environment only through std, which locks it.
+        unsafe {
+            std::env::set_var("XDG_DATA_HOME", &data);
+            std::env::set_var("XDG_CACHE_HOME", root.join("cache"));
+        }
+        data
+    })
+    .clone()
+}
+
+/// A personal vault (passphrase "p") with Ada, whose birthday is today: due since a week ago
+/// (the preset reminds 7 days before), so missed while the app was closed.
+pub fn vault_with_birthday_today(path: &Path) -> cardbase_engine::Vault {
+    let mut v = cardbase_engine::Vault::create(
+        path,
+        &cardbase_engine::Passphrase::new("p"),
+        cardbase_engine::Preset::Personal,
+    )
+    .expect("a new vault");
+    let today = chrono::Local::now().date_naive();
+    let birthday = format!("--{:02}-{:02}", today.month(), today.day());
+    v.create_record_from_text("contacts", &[("first_name", "Ada"), ("birthday", &birthday)])
+        .expect("Ada is saved");
+    v
+}
+
 /// A window and its controller on a vault path, engine calls inline.
 pub fn app(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller>, Links) {
     let (ui, c, links, _) = app_with_notes(vault, passphrase);
@@ -43,6 +85,7 @@ pub fn app(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller
 
 /// Like [`app`], also returning the notifications sent.
 pub fn app_with_notes(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller>, Links, Notes) {
+    isolate_plugins();
     let ui = MainWindow::new().expect("the window is created");
     let links = Links::default();
     let notes = Notes::default();
@@ -52,10 +95,7 @@ pub fn app_with_notes(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc
         links: Box::new(links.clone()),
         notifier: Box::new(notes.clone()),
     };
-    let worker = Worker::inline(Session {
-        path: vault.to_path_buf(),
-        vault: None,
-    });
+    let worker = Worker::inline(Session::new(vault.to_path_buf()));
     let controller = Controller::install(&ui, worker, options);
     controller.start();
     ui.show().expect("the window shows");
@@ -95,4 +135,14 @@ pub fn ctrl(ui: &MainWindow, letter: &str) {
     ui.window().dispatch_event(WindowEvent::KeyReleased {
         text: Key::Control.into(),
     });
+}
+
+pub fn ctrl_shift(ui: &MainWindow, letter: &str) {
+    for k in [Key::Control, Key::Shift] {
+        ui.window().dispatch_event(WindowEvent::KeyPressed { text: k.into() });
+    }
+    press(ui, letter.into());
+    for k in [Key::Shift, Key::Control] {
+        ui.window().dispatch_event(WindowEvent::KeyReleased { text: k.into() });
+    }
 }

@@ -2,10 +2,11 @@
 //! check and run a plugin under the real limits without the app.
 
 use super::Ctx;
+use crate::plugins::kinds;
 use anyhow::{Context, Result, bail};
 use cardbase_engine::Query;
 use cardbase_engine::plugin::{PluginEntry, PluginValue};
-use cardbase_plugin_host::manifest::{CAPABILITIES, Kind};
+use cardbase_plugin_host::manifest::CAPABILITIES;
 use cardbase_plugin_host::{Plugin, stderr_log};
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value as Json, json};
@@ -140,10 +141,6 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
             dir,
         } => new(&name, kind, runtime, dir.as_deref()),
     }
-}
-
-fn kinds(k: &[Kind]) -> String {
-    k.iter().map(Kind::to_string).collect::<Vec<_>>().join(" + ")
 }
 
 fn list() -> Result<()> {

@@ -129,30 +129,12 @@ fn import_plugin(args: &ImportArgs) -> Result<Option<Plugin>> {
         }
         return Ok(Some(plugin));
     }
-    let ext = args
-        .file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if import::EXTENSIONS.contains(&ext.as_str()) {
-        return Ok(None);
-    }
-    Ok(host.importer_for(&args.file))
+    Ok(crate::plugins::importer_for(&host, &args.file))
 }
 
 fn plugin_reader(plugin: &Plugin, path: &Path) -> Result<PluginReader> {
-    let importer = plugin.importer().context("not an importer")?;
-    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let name = path.display().to_string();
-    println!("Reading {name} with plugin {}.", plugin.manifest.id);
-    Ok(PluginReader::new(
-        importer,
-        &name,
-        Box::new(std::io::BufReader::new(file)),
-        size,
-    )?)
+    println!("Reading {} with plugin {}.", path.display(), plugin.manifest.id);
+    crate::plugins::plugin_reader(plugin, path)
 }
 
 fn reader_for(args: &ImportArgs) -> Result<Box<dyn TableReader>> {
@@ -351,17 +333,7 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
         let section = args.section.clone().context("give the section to export")?;
         let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
         let exporter = plugin.exporter().context("not an exporter")?;
-        // Written beside the target and moved over it, so a failed export leaves no half file.
-        let partial = args.out.with_extension("partial");
-        let stats = vault.export_with_plugin(&q, exporter, &mut create(&partial)?, &mut |_, _| true);
-        let stats = match stats {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e.into());
-            }
-        };
-        std::fs::rename(&partial, &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+        let stats = crate::plugins::export_to_file(vault, &q, exporter, &args.out, &mut |_, _| true)?;
         println!(
             "Exported {} records to {} with plugin {}.",
             stats.records,

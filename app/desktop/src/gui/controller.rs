@@ -66,6 +66,8 @@ pub struct Controller {
     pub(super) notified: RefCell<std::collections::HashSet<String>>,
     /// Set once notifications failed, so the app says why only once.
     pub(super) notifications_off: Cell<bool>,
+    /// Plugin reminder rules whose failure was already reported in this session.
+    pub(super) rule_problems: RefCell<std::collections::HashSet<String>>,
     /// Keeps the reminder check running while the app is open.
     reminder_timer: slint::Timer,
     pub(super) schema: RefCell<Schema>,
@@ -90,6 +92,8 @@ pub struct Controller {
     pub(super) picking: Cell<super::photo_picker::Purpose>,
     /// The import wizard's file, columns and mapping.
     pub(super) import: RefCell<super::transfer::ImportState>,
+    /// The enabled exporter plugins the export dialog offers after the built-in formats.
+    pub(super) export_plugins: RefCell<Vec<super::transfer::PluginFormat>>,
     /// The sidebar's groups still have to be read for the section just opened.
     pub(super) groups_due: Cell<bool>,
     /// A form save is on its way to the engine.
@@ -152,6 +156,7 @@ impl Controller {
             notifier: options.notifier,
             notified: RefCell::new(Default::default()),
             notifications_off: Cell::new(false),
+            rule_problems: RefCell::new(Default::default()),
             reminder_timer: slint::Timer::default(),
             schema: RefCell::new(Schema::default()),
             view: RefCell::new(ViewState::default()),
@@ -169,6 +174,7 @@ impl Controller {
             photo_paths: RefCell::new(Vec::new()),
             picking: Cell::new(super::photo_picker::Purpose::Import),
             import: RefCell::new(Default::default()),
+            export_plugins: RefCell::new(Vec::new()),
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);
@@ -309,6 +315,11 @@ impl Controller {
         on!(on_export_show, |c| c.export_show());
         on!(on_export_format_changed, |c| c.export_format_changed());
         on!(on_export_run, |c| c.export_run());
+        on!(on_plugins_show, |c| c.plugins_show());
+        on!(on_plugin_browse, |c| c.plugin_browse());
+        on!(on_plugin_install, |c| c.plugin_install());
+        on!(on_plugin_set_enabled, |c, i, on| c.plugin_set_enabled(i as usize, on));
+        on!(on_plugin_remove, |c, i| c.plugin_remove(i as usize));
         on!(on_toggle_dark, |c| c.toggle_dark());
         if let Some(ui) = self.ui.upgrade() {
             ui.window().on_close_requested(|| {

@@ -6,6 +6,7 @@ mod card;
 mod controller;
 mod form;
 mod photo_picker;
+mod plugins;
 pub mod reminders;
 mod rows;
 mod schema_editor;
@@ -41,7 +42,7 @@ pub fn run(options: Options) -> Result<()> {
     let ui =
         MainWindow::new().context("cannot open a window (is a display available? try SLINT_BACKEND=winit-software)")?;
     let path = options.vault.clone();
-    let worker = worker::Worker::threaded(worker::Session { path, vault: None });
+    let worker = worker::Worker::threaded(worker::Session::new(path));
     let controller = Controller::install(&ui, worker, options);
     controller.start();
     ui.run().context("the window's event loop failed")?;

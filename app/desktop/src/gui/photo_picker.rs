@@ -1,6 +1,7 @@
 //! Choosing a file: a small in-app browser of folders and the files that fit (images for a
-//! photo field, importable files for the import wizard). A chosen photo is read by the engine
-//! when the form is saved and kept inside the encrypted vault.
+//! photo field, importable files for the import wizard, a plugin's `plugin.toml` for the
+//! plugin manager). A chosen photo is read by the engine when the form is saved and kept
+//! inside the encrypted vault.
 
 use super::controller::Controller;
 use slint::{Model, ModelRc, SharedString, VecModel};
@@ -15,20 +16,13 @@ pub(super) enum Purpose {
     Photo(usize),
     /// The file of the import wizard.
     Import,
-}
-
-impl Purpose {
-    fn extensions(self) -> &'static [&'static str] {
-        match self {
-            Purpose::Photo(_) => IMAGE_EXTENSIONS,
-            Purpose::Import => cardbase_engine::import::EXTENSIONS,
-        }
-    }
+    /// The plugin to install in the plugin manager.
+    Plugin,
 }
 
 /// Folders first, then the files with one of `extensions`, each sorted by name; hidden entries
 /// left out.
-fn entries(dir: &Path, extensions: &[&str]) -> Vec<(PathBuf, bool)> {
+fn entries(dir: &Path, extensions: &[impl AsRef<str>]) -> Vec<(PathBuf, bool)> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -45,7 +39,7 @@ fn entries(dir: &Path, extensions: &[&str]) -> Vec<(PathBuf, bool)> {
                 Some((p, true))
             } else {
                 let ext = p.extension()?.to_str()?.to_ascii_lowercase();
-                extensions.contains(&ext.as_str()).then_some((p, false))
+                extensions.iter().any(|e| e.as_ref() == ext).then_some((p, false))
             }
         })
         .collect();
@@ -68,12 +62,13 @@ impl Controller {
                 .map(|f| f.text.to_string())
                 .unwrap_or_default(),
             Purpose::Import => self.app(|a| a.get_import_file().to_string()).unwrap_or_default(),
+            Purpose::Plugin => self.app(|a| a.get_plugin_file().to_string()).unwrap_or_default(),
         };
         let typed = PathBuf::from(typed.trim_start_matches('@'));
         let user = directories::UserDirs::new();
         let preferred = user.as_ref().and_then(|u| match purpose {
             Purpose::Photo(_) => u.picture_dir().map(Path::to_path_buf),
-            Purpose::Import => u.document_dir().map(Path::to_path_buf),
+            Purpose::Import | Purpose::Plugin => u.document_dir().map(Path::to_path_buf),
         });
         let start = typed
             .parent()
@@ -87,8 +82,17 @@ impl Controller {
         self.show_photo_dir(start);
     }
 
+    /// The kinds of file the browser lists for what it is choosing.
+    fn extensions(&self) -> Vec<String> {
+        match self.picking.get() {
+            Purpose::Photo(_) => IMAGE_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+            Purpose::Import => self.import_extensions(),
+            Purpose::Plugin => vec!["toml".to_string()],
+        }
+    }
+
     fn show_photo_dir(&self, dir: PathBuf) {
-        let list = entries(&dir, self.picking.get().extensions());
+        let list = entries(&dir, &self.extensions());
         let names: Vec<SharedString> = list
             .iter()
             .map(|(p, is_dir)| {
@@ -123,6 +127,9 @@ impl Controller {
             }
             Purpose::Import => {
                 self.app(|a| a.set_import_file(path.display().to_string().into()));
+            }
+            Purpose::Plugin => {
+                self.app(|a| a.set_plugin_file(path.display().to_string().into()));
             }
         }
         self.app(|a| a.set_photo_picker_open(false));

@@ -1,14 +1,23 @@
 //! Reminders on the desktop: a timer asks the engine what is due, new ones become desktop
 //! notifications, and all of them wait in the in-app panel for Open, Snooze or Dismiss. If no
-//! notification service answers, the panel still works and the app says once why.
+//! notification service answers, the panel still works and the app says once why. Enabled
+//! plugin reminder rules add theirs; a rule that fails is reported once and the built-in
+//! reminders come all the same.
 
 use super::controller::{Controller, with_controller};
 use super::ui::ReminderItem;
 use super::worker::Session;
 use cardbase_engine::reminders::Reminder;
+use cardbase_plugin_host::manifest::Kind;
 use chrono::{Duration, Local, Utc};
 use slint::{Model, ModelRc, VecModel};
 use std::rc::Rc;
+
+/// A plugin rule that failed: what it is known by (its plugin id), and the message.
+type RuleProblem = (String, String);
+
+/// What a check found: the due reminders and the plugin rules that failed.
+type Checked = (Vec<Reminder>, Vec<RuleProblem>);
 
 /// How often the app looks for reminders that came due.
 pub const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
@@ -35,25 +44,62 @@ impl Notifier for DesktopNotifier {
 }
 
 impl Controller {
-    /// Asks the engine what is due now; notifies about the ones not shown before.
+    /// Asks the engine what is due now (with the enabled plugin rules); notifies about the
+    /// ones not shown before.
     pub(super) fn check_reminders(self: &Rc<Self>) {
         let now = Utc::now();
         self.worker.run(
-            move |s: &mut Session| {
-                s.vault
-                    .as_ref()
-                    .map(|v| v.reminders(now, 0, None))
-                    .transpose()
-                    .map_err(|e| e.to_string())
+            move |s: &mut Session| -> Result<Option<Checked>, String> {
+                if s.vault.is_none() {
+                    return Ok(None);
+                }
+                let (rules, mut problems) = match super::plugins::host(s) {
+                    Ok(host) => {
+                        let (rules, failed) = host.load_enabled(Kind::ReminderRule);
+                        let problems: Vec<RuleProblem> =
+                            failed.iter().map(|e| (e.to_string(), e.to_string())).collect();
+                        (rules, problems)
+                    }
+                    Err(e) => (Vec::new(), vec![(e.clone(), e)]),
+                };
+                let rules: Vec<_> = rules.iter().filter_map(|p| p.reminder_rule()).collect();
+                let Some(v) = s.vault.as_ref() else { return Ok(None) };
+                let (due, failed) = v
+                    .reminders_with(now, 0, None, &Local, &rules)
+                    .map_err(|e| e.to_string())?;
+                problems.extend(failed.iter().map(|e| (e.plugin.clone(), e.to_string())));
+                Ok(Some((due, problems)))
             },
             |r| {
                 with_controller(|c| match r {
-                    Ok(Some(due)) => c.show_reminders(due),
+                    Ok(Some((due, problems))) => {
+                        c.show_rule_problems(problems);
+                        c.show_reminders(due);
+                    }
                     Ok(None) => {}
                     Err(e) => c.say(e, true),
                 })
             },
         );
+    }
+
+    /// Says what went wrong with a plugin rule, once per rule and session: the check runs
+    /// every minute, and a broken rule would otherwise cover the window with the same error.
+    fn show_rule_problems(&self, problems: Vec<RuleProblem>) {
+        let fresh: Vec<String> = problems
+            .into_iter()
+            .filter(|(key, _)| self.rule_problems.borrow_mut().insert(key.clone()))
+            .map(|(_, message)| message)
+            .collect();
+        for m in &fresh {
+            eprintln!("cardbase: reminder rule failed: {m}");
+        }
+        if let Some(first) = fresh.first() {
+            self.say(
+                format!("A plugin reminder rule failed ({first}); the other reminders still show."),
+                true,
+            );
+        }
     }
 
     fn show_reminders(&self, mut due: Vec<Reminder>) {

@@ -1,16 +1,19 @@
 //! The import wizard and the export dialog. Files are read and written on the engine thread;
-//! the wizard shows where each column goes with its first values as they will land.
+//! the wizard shows where each column goes with its first values as they will land. Files the
+//! built-in readers do not read (a `.vcf`) go to the enabled importer plugin that claims them,
+//! and enabled exporter plugins are offered beside the built-in formats.
 
 use super::controller::{Controller, with_controller};
 use super::ui::ImportColumn;
 use super::worker::Session;
 use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
 use cardbase_engine::import::sheet::SheetReader;
-use cardbase_engine::import::table::Cell;
+use cardbase_engine::import::table::{Cell, TableReader};
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions, cell_value};
 use cardbase_engine::query::parse_filter;
 use cardbase_engine::schema::{Field, FieldSpec};
 use cardbase_engine::{Error, FieldType, Query};
+use cardbase_plugin_host::manifest::Kind;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -19,6 +22,24 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Rows shown as a preview per column.
 const PREVIEW_ROWS: usize = 3;
+
+/// The built-in export formats, in the order of the dialog's list, with their extensions;
+/// exporter plugins follow them.
+const FORMATS: &[(&str, &str)] = &[
+    ("Excel (XLSX)", "xlsx"),
+    ("CSV", "csv"),
+    ("HTML", "html"),
+    ("Text", "txt"),
+    ("JSON lines", "jsonl"),
+];
+
+/// An enabled exporter plugin, offered as a format.
+#[derive(Debug, Clone)]
+pub(super) struct PluginFormat {
+    id: String,
+    name: String,
+    ext: String,
+}
 
 /// What the wizard knows about the file being imported.
 #[derive(Default)]
@@ -30,6 +51,10 @@ pub(super) struct ImportState {
     /// The fields offered in the mapping lists (index 0 of the list is "ignore").
     fields: Vec<Field>,
     mapping: Vec<Option<String>>,
+    /// The file is read by a plugin: its cells come typed, so photo fields take them too.
+    typed: bool,
+    /// What the enabled importer plugins read, besides the built-in kinds.
+    plugin_extensions: Vec<String>,
     cancel: Arc<AtomicBool>,
 }
 
@@ -41,6 +66,48 @@ struct Head {
     mapping: Vec<Option<String>>,
     fields: Vec<Field>,
     about: String,
+    /// The name of the plugin that read the file, if one did.
+    plugin: Option<String>,
+}
+
+/// A file opened for import, and the name of the plugin reading it, if one does.
+struct Opened {
+    reader: Box<dyn TableReader>,
+    plugin: Option<String>,
+}
+
+/// Opens a file for import: with a built-in reader, or with the enabled importer plugin that
+/// claims a file whose extension the built-in readers do not read (else as CSV, as the
+/// command line does).
+fn open_file(s: &mut Session, path: &Path, sheet: Option<String>) -> Result<Opened, String> {
+    if !crate::plugins::read_by_built_in(path)
+        && let Ok(host) = super::plugins::host(s)
+        && let Some(plugin) = crate::plugins::importer_for(host, path)
+    {
+        let reader = crate::plugins::plugin_reader(&plugin, path).map_err(|e| format!("{e:#}"))?;
+        return Ok(Opened {
+            reader: Box::new(reader),
+            plugin: Some(plugin.manifest.name.clone()),
+        });
+    }
+    let reader = import::open(
+        path,
+        &OpenOptions {
+            sheet,
+            ..OpenOptions::default()
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Opened { reader, plugin: None })
+}
+
+/// A cell as the preview shows it when no field converts it.
+fn cell_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(t) => t.clone(),
+        Cell::Typed(v) => v.display(),
+        other => format!("{other:?}"),
+    }
 }
 
 fn field_list(fields: &[Field]) -> Vec<SharedString> {
@@ -62,14 +129,8 @@ fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: D
         .take(PREVIEW_ROWS);
     let shown: Vec<String> = values
         .map(|cell| match field {
-            None => match cell {
-                Cell::Text(t) => t.clone(),
-                other => format!("{other:?}"),
-            },
-            Some(f) if f.kind == FieldType::Relation => match cell {
-                Cell::Text(t) => format!("→ {t}"),
-                other => format!("{other:?}"),
-            },
+            None => cell_text(cell),
+            Some(f) if f.kind == FieldType::Relation => format!("→ {}", cell_text(cell)),
             Some(f) => match cell_value(f, cell, order) {
                 Ok(Some(v)) => v.display(),
                 Ok(None) => String::new(),
@@ -80,11 +141,12 @@ fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: D
     shown.join("  ·  ")
 }
 
-/// The fields a column can go to: the section's visible fields but photos.
-fn importable_fields(v: &cardbase_engine::Vault, section: &str) -> Result<Vec<Field>, String> {
+/// The fields a column can go to: the section's visible fields; photos only from typed cells
+/// (a plugin's), since text cannot be a photo.
+fn importable_fields(v: &cardbase_engine::Vault, section: &str, typed: bool) -> Result<Vec<Field>, String> {
     let s = v.schema().require_section(section).map_err(|e| e.to_string())?;
     Ok(s.visible_fields()
-        .filter(|f| f.kind != FieldType::Photo)
+        .filter(|f| typed || f.kind != FieldType::Photo)
         .cloned()
         .collect())
 }
@@ -126,10 +188,13 @@ impl Controller {
                 .collect()
         };
         let index = sections.iter().position(|k| *k == current).unwrap_or(0);
+        let plugin_extensions = std::mem::take(&mut self.import.borrow_mut().plugin_extensions);
         *self.import.borrow_mut() = ImportState {
             sections,
+            plugin_extensions,
             ..ImportState::default()
         };
+        self.show_import_hint();
         self.app(|a| {
             a.set_import_sections(ModelRc::new(VecModel::from(labels)));
             a.set_import_section(index as i32);
@@ -140,6 +205,47 @@ impl Controller {
             a.set_import_sheet(0);
             a.set_import_open(true);
         });
+        // What the enabled importer plugins read, for the hint and the file browser.
+        self.worker.run(
+            |s: &mut Session| -> Vec<String> {
+                let mut exts: Vec<String> = super::plugins::enabled(s, Kind::Importer)
+                    .iter()
+                    .flat_map(|i| i.manifest.extensions.iter().map(|e| e.to_ascii_lowercase()))
+                    .collect();
+                exts.sort();
+                exts.dedup();
+                exts
+            },
+            |exts| {
+                with_controller(|c| {
+                    c.import.borrow_mut().plugin_extensions = exts;
+                    c.show_import_hint();
+                })
+            },
+        );
+    }
+
+    /// The kinds of file the wizard reads: the built-in ones, then the plugins'.
+    pub(super) fn import_extensions(&self) -> Vec<String> {
+        let st = self.import.borrow();
+        import::EXTENSIONS
+            .iter()
+            .map(|e| e.to_string())
+            .chain(st.plugin_extensions.iter().cloned())
+            .collect()
+    }
+
+    fn show_import_hint(&self) {
+        let plugins = &self.import.borrow().plugin_extensions;
+        let mut kinds: Vec<String> = ["csv", "xlsx", "xls", "ods", "jsonl"]
+            .iter()
+            .map(|e| e.to_string())
+            .chain(plugins.iter().cloned())
+            .map(|e| format!(".{e}"))
+            .collect();
+        let last = kinds.pop().unwrap_or_default();
+        let hint = format!("A {} or {last} file", kinds.join(", "));
+        self.app(|a| a.set_import_hint(hint.into()));
     }
 
     pub(super) fn import_browse(&self) {
@@ -167,31 +273,36 @@ impl Controller {
         let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
         self.worker.run(
             move |s: &mut Session| -> Result<Head, String> {
-                let v = s.vault.as_ref().ok_or("the vault is not open")?;
+                if s.vault.is_none() {
+                    return Err("the vault is not open".into());
+                }
                 let sheets = if import::is_workbook(&path) {
                     SheetReader::sheet_names(&path).map_err(|e| e.to_string())?
                 } else {
                     Vec::new()
                 };
-                let mut reader = import::open(
-                    &path,
-                    &OpenOptions {
-                        sheet,
-                        ..OpenOptions::default()
-                    },
-                )
-                .map_err(|e| e.to_string())?;
+                let Opened { mut reader, plugin } = open_file(s, &path, sheet)?;
+                let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 let headers = reader.headers().to_vec();
                 let mut samples = Vec::new();
                 while samples.len() < 5 {
                     match reader.next_row() {
                         Some(Ok(row)) => samples.push(row.cells),
+                        // The whole file failed (a plugin stopped): say so now, not at the end.
+                        Some(Err(e)) if e.row == 0 => return Err(e.to_string()),
                         Some(Err(_)) => continue,
                         None => break,
                     }
                 }
-                let mapping = v.suggest_mapping(&section, &headers).map_err(|e| e.to_string())?;
-                let fields = importable_fields(v, &section)?;
+                let mut mapping = v.suggest_mapping(&section, &headers).map_err(|e| e.to_string())?;
+                let keys = reader.field_keys();
+                let fields = importable_fields(v, &section, keys.is_some())?;
+                // A plugin's columns are field keys: each goes to the field of the same key.
+                for (m, key) in mapping.iter_mut().zip(keys.unwrap_or_default()) {
+                    if fields.iter().any(|f| f.key == key) {
+                        *m = Some(key);
+                    }
+                }
                 Ok(Head {
                     sheets,
                     headers,
@@ -199,6 +310,7 @@ impl Controller {
                     mapping,
                     fields,
                     about: reader.describe(),
+                    plugin,
                 })
             },
             |r| {
@@ -222,17 +334,14 @@ impl Controller {
                     .map(|f| SharedString::from(f.label.as_str())),
             )
             .collect();
-        let about = format!(
-            "{} columns{}",
-            head.headers.len(),
-            if head.about.is_empty() {
-                String::new()
-            } else {
-                format!(", read as {}", head.about)
-            }
-        );
+        let about = match &head.plugin {
+            Some(name) => format!("Read by plugin {name}: {} columns", head.headers.len()),
+            None if head.about.is_empty() => format!("{} columns", head.headers.len()),
+            None => format!("{} columns, read as {}", head.headers.len(), head.about),
+        };
         {
             let mut st = self.import.borrow_mut();
+            st.typed = head.plugin.is_some();
             st.sheets = head.sheets;
             st.headers = head.headers;
             st.samples = head.samples;
@@ -333,6 +442,7 @@ impl Controller {
             (section, header, taken)
         };
         let key = key_from_header(&header, &taken);
+        let typed = self.import.borrow().typed;
         let label = if header.trim().is_empty() {
             key.clone()
         } else {
@@ -343,7 +453,7 @@ impl Controller {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 v.add_field(&section, &FieldSpec::new(&key, &label, FieldType::Text))
                     .map_err(|e| e.to_string())?;
-                let fields = importable_fields(v, &section)?;
+                let fields = importable_fields(v, &section, typed)?;
                 Ok((v.schema().clone(), fields, key))
             },
             move |r| {
@@ -411,15 +521,8 @@ impl Controller {
         });
         self.worker.run(
             move |s: &mut Session| -> Result<import::ImportReport, Error> {
+                let Opened { mut reader, .. } = open_file(s, &path, sheet).map_err(Error::Query)?;
                 let v = s.vault.as_mut().ok_or(Error::Query("the vault is not open".into()))?;
-                let mut reader = import::open(
-                    &path,
-                    &OpenOptions {
-                        sheet,
-                        ..OpenOptions::default()
-                    },
-                )
-                .map_err(|e| Error::Query(e.to_string()))?;
                 if std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 256 * 1024 {
                     v.auto_backup("import")?;
                 }
@@ -459,6 +562,10 @@ impl Controller {
                 Vec::new(),
                 String::new(),
             ),
+            // The file stopped being readable part way (a plugin trapped or ran out of time).
+            Err(e @ (Error::Read(_) | Error::Plugin(_))) => {
+                (format!("Nothing was imported: {e}"), Vec::new(), String::new())
+            }
             Err(e) => (String::new(), Vec::new(), e.to_string()),
         };
         let items: Vec<SharedString> = problems.into_iter().map(SharedString::from).collect();
@@ -491,6 +598,8 @@ impl Controller {
             })
             .unwrap_or_default();
         let file = dir.join(format!("{label}.xlsx"));
+        self.export_plugins.borrow_mut().clear();
+        self.show_export_formats();
         self.app(|a| {
             a.set_export_file(file.display().to_string().into());
             a.set_export_format(0);
@@ -498,22 +607,65 @@ impl Controller {
             a.set_export_error("".into());
             a.set_export_open(true);
         });
+        // The enabled exporter plugins join the list once the host has listed them.
+        self.worker.run(
+            |s: &mut Session| -> Vec<PluginFormat> {
+                super::plugins::enabled(s, Kind::Exporter)
+                    .into_iter()
+                    .filter_map(|i| {
+                        Some(PluginFormat {
+                            ext: i.manifest.extensions.first()?.to_ascii_lowercase(),
+                            id: i.manifest.id,
+                            name: i.manifest.name,
+                        })
+                    })
+                    .collect()
+            },
+            |formats| {
+                with_controller(|c| {
+                    *c.export_plugins.borrow_mut() = formats;
+                    c.show_export_formats();
+                })
+            },
+        );
+    }
+
+    fn show_export_formats(&self) {
+        let names: Vec<SharedString> = FORMATS
+            .iter()
+            .map(|(name, _)| SharedString::from(*name))
+            .chain(
+                self.export_plugins
+                    .borrow()
+                    .iter()
+                    .map(|p| format!("{} (.{}) — plugin", p.name, p.ext).into()),
+            )
+            .collect();
+        self.app(|a| a.set_export_formats(ModelRc::new(VecModel::from(names))));
+    }
+
+    /// The exporter plugin chosen as the format, if one is.
+    fn export_plugin(&self, format: i32) -> Option<PluginFormat> {
+        let i = (format.max(0) as usize).checked_sub(FORMATS.len())?;
+        self.export_plugins.borrow().get(i).cloned()
     }
 
     /// Keeps the file's extension in step with the chosen format.
     pub(super) fn export_format_changed(&self) {
-        self.app(|a| {
-            let ext = match (a.get_export_scope(), a.get_export_format()) {
-                (2, _) => "xlsx",
-                (_, 0) => "xlsx",
-                (_, 1) => "csv",
-                (_, 2) => "html",
-                (_, 3) => "txt",
-                _ => "jsonl",
-            };
+        let Some(format) = self.app(|a| {
+            // Every section goes into one workbook.
             if a.get_export_scope() == 2 {
                 a.set_export_format(0);
             }
+            a.get_export_format()
+        }) else {
+            return;
+        };
+        let ext = match self.export_plugin(format) {
+            Some(p) => p.ext,
+            None => FORMATS.get(format.max(0) as usize).map_or("xlsx", |f| f.1).to_string(),
+        };
+        self.app(|a| {
             let path = PathBuf::from(a.get_export_file().as_str()).with_extension(ext);
             a.set_export_file(path.display().to_string().into());
         });
@@ -541,9 +693,15 @@ impl Controller {
         if scope == 1 {
             query = Query::section(&query.section);
         }
+        let plugin = self.export_plugin(format);
         self.set_busy(true);
         self.worker.run(
             move |s: &mut Session| -> Result<u64, String> {
+                // Loaded before the vault is borrowed: the host lives in the session too.
+                let exporter = match &plugin {
+                    Some(p) => Some(super::plugins::host(s)?.load(&p.id).map_err(|e| e.to_string())?),
+                    None => None,
+                };
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 let err = |e: Error| e.to_string();
                 if scope == 2 {
@@ -559,6 +717,14 @@ impl Controller {
                     for f in &filters {
                         query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
                     }
+                }
+                if let Some(plugin) = &exporter {
+                    let exporter = plugin
+                        .exporter()
+                        .ok_or_else(|| format!("plugin {} is not an exporter", plugin.manifest.id))?;
+                    return crate::plugins::export_to_file(v, &query, exporter, &path, &mut |_, _| true)
+                        .map(|s| s.records)
+                        .map_err(|e| format!("{e:#}"));
                 }
                 let cols: &[String] = if scope == 0 { &columns } else { &[] };
                 let (sheet, keys) = v.export_sheet(&query, cols, false).map_err(err)?;

@@ -9,10 +9,23 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 
-/// What the worker owns: the vault once it is open.
+/// What the worker owns: the vault once it is open, and the plugin host once something
+/// needs it (see `gui::plugins::host`).
 pub struct Session {
     pub path: PathBuf,
     pub vault: Option<Vault>,
+    pub plugins: Option<cardbase_plugin_host::PluginHost>,
+}
+
+impl Session {
+    /// A session for the vault at `path`, nothing open yet.
+    pub fn new(path: PathBuf) -> Session {
+        Session {
+            path,
+            vault: None,
+            plugins: None,
+        }
+    }
 }
 
 type Job = Box<dyn FnOnce(&mut Session) + Send>;
@@ -31,7 +44,8 @@ enum Mode {
         queue: Shared,
         thread: Option<std::thread::JoinHandle<()>>,
     },
-    Inline(RefCell<Session>),
+    // Boxed: a session (vault and plugin host) is far bigger than the threaded variant.
+    Inline(Box<RefCell<Session>>),
 }
 
 /// Runs engine jobs in order, off the UI thread (threaded) or at once (inline, for tests).
@@ -97,7 +111,7 @@ impl Worker {
     /// A worker that runs each job immediately on the calling thread.
     pub fn inline(session: Session) -> Worker {
         Worker {
-            mode: Mode::Inline(RefCell::new(session)),
+            mode: Mode::Inline(Box::new(RefCell::new(session))),
         }
     }
 

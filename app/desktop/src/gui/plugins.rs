@@ -1,0 +1,181 @@
+//! The plugin manager: the installed plugins with what they are and ask for, Install from a
+//! folder or `plugin.toml`, Remove, Enable/Disable. Plugin host calls are file operations, but
+//! the first one installs the bundled plugins and an install compiles WASM, so they all run on
+//! the worker, which keeps the host for imports, exports and reminder rules too.
+
+use super::controller::{Controller, with_controller};
+use super::ui::PluginItem;
+use super::worker::Session;
+use cardbase_plugin_host::manifest::{CAPABILITIES, Kind, Runtime};
+use cardbase_plugin_host::{Installed, PluginHost};
+use slint::{Model, ModelRc, VecModel};
+use std::path::PathBuf;
+use std::rc::Rc;
+
+/// The session's plugin host, made ready (bundled plugins installed or updated) the first time
+/// something needs it. A bundled plugin that fails to install is logged; the others work.
+pub(super) fn host(s: &mut Session) -> Result<&PluginHost, String> {
+    let host = match s.plugins.take() {
+        Some(h) => h,
+        None => {
+            let (host, broken) = crate::plugins::ready_host().map_err(|e| format!("{e:#}"))?;
+            for e in broken {
+                eprintln!("cardbase: a bundled plugin could not be installed: {e}");
+            }
+            host
+        }
+    };
+    Ok(s.plugins.insert(host))
+}
+
+/// The installed, enabled plugins of `kind`; none when the host cannot be reached (the
+/// built-in readers and formats work all the same).
+pub(super) fn enabled(s: &mut Session, kind: Kind) -> Vec<Installed> {
+    let Ok(list) = host(s).and_then(|h| h.list().map_err(|e| e.to_string())) else {
+        return Vec::new();
+    };
+    list.into_iter()
+        .filter(|i| i.state.enabled && i.manifest.is(kind))
+        .collect()
+}
+
+/// One line of the manager's list.
+fn item(i: &Installed) -> PluginItem {
+    let m = &i.manifest;
+    let capabilities: Vec<String> = m
+        .capabilities
+        .iter()
+        .map(|c| {
+            let what = CAPABILITIES.iter().find(|(k, _)| k == c).map_or("", |(_, w)| *w);
+            let granted = if i.state.granted.contains(c) {
+                "granted"
+            } else {
+                "not granted"
+            };
+            format!("{c} ({granted}): {what}")
+        })
+        .collect();
+    PluginItem {
+        id: m.id.as_str().into(),
+        name: m.name.as_str().into(),
+        version: m.version.as_str().into(),
+        kinds: crate::plugins::kinds(&m.kinds).into(),
+        runtime: match m.runtime {
+            Runtime::Wasm => "WASM",
+            Runtime::Rhai => "Rhai",
+        }
+        .into(),
+        enabled: i.state.enabled,
+        bundled: crate::plugins::is_bundled(&m.id),
+        capabilities: if capabilities.is_empty() {
+            "Asks for no capabilities.".into()
+        } else {
+            format!("Asks for {}.", capabilities.join("; ")).into()
+        },
+        description: m.description.as_str().into(),
+    }
+}
+
+/// What a manager action hands back: what to say, or the error; and the list as it is now.
+type Outcome = (Result<String, String>, Vec<Installed>);
+
+impl Controller {
+    pub(super) fn plugins_show(self: &Rc<Self>) {
+        self.app(|a| {
+            a.set_plugin_error("".into());
+            a.set_plugin_removing(-1);
+            a.set_plugins_open(true);
+        });
+        self.plugin_job(|_| Ok(String::new()));
+    }
+
+    pub(super) fn plugin_browse(&self) {
+        self.browse_files(super::photo_picker::Purpose::Plugin);
+    }
+
+    /// Installs (or updates) the plugin in the folder or `plugin.toml` typed or chosen.
+    pub(super) fn plugin_install(self: &Rc<Self>) {
+        let path = self
+            .app(|a| PathBuf::from(a.get_plugin_file().trim()))
+            .unwrap_or_default();
+        if path.as_os_str().is_empty() {
+            self.app(|a| a.set_plugin_error("Choose a plugin's folder or its plugin.toml.".into()));
+            return;
+        }
+        self.plugin_job(move |host| {
+            let i = host.install(&path, &[]).map_err(|e| e.to_string())?;
+            let withheld: Vec<&str> = i
+                .manifest
+                .capabilities
+                .iter()
+                .filter(|c| !i.state.granted.contains(c))
+                .map(String::as_str)
+                .collect();
+            let mut said = format!("Installed {} {}.", i.manifest.name, i.manifest.version);
+            if !withheld.is_empty() {
+                said.push_str(&format!(" It asks for {}, not granted.", withheld.join(", ")));
+            }
+            Ok(said)
+        });
+    }
+
+    pub(super) fn plugin_set_enabled(self: &Rc<Self>, index: usize, enabled: bool) {
+        let Some((id, name)) = self.plugin_at(index) else {
+            return;
+        };
+        self.plugin_job(move |host| {
+            host.set_enabled(&id, enabled).map_err(|e| e.to_string())?;
+            let verb = if enabled { "Enabled" } else { "Disabled" };
+            Ok(format!("{verb} {name}."))
+        });
+    }
+
+    /// Removes a plugin (the view asked "Remove …?" first).
+    pub(super) fn plugin_remove(self: &Rc<Self>, index: usize) {
+        let Some((id, name)) = self.plugin_at(index) else {
+            return;
+        };
+        self.app(|a| a.set_plugin_removing(-1));
+        self.plugin_job(move |host| {
+            host.remove(&id).map_err(|e| e.to_string())?;
+            Ok(format!("Removed {name}."))
+        });
+    }
+
+    /// The id and name of the plugin on line `index` of the list.
+    fn plugin_at(&self, index: usize) -> Option<(String, String)> {
+        let p = self.app(|a| a.get_plugins().row_data(index)).flatten()?;
+        Some((p.id.to_string(), p.name.to_string()))
+    }
+
+    /// Runs a host action on the worker, then shows the list and what happened.
+    fn plugin_job(self: &Rc<Self>, action: impl FnOnce(&PluginHost) -> Result<String, String> + Send + 'static) {
+        self.worker.run(
+            move |s: &mut Session| -> Outcome {
+                let host = match host(s) {
+                    Ok(h) => h,
+                    Err(e) => return (Err(e), Vec::new()),
+                };
+                let done = action(host);
+                match host.list() {
+                    Ok(list) => (done, list),
+                    Err(e) => (done.and(Err(e.to_string())), Vec::new()),
+                }
+            },
+            |(done, list)| with_controller(|c| c.plugins_done(done, list)),
+        );
+    }
+
+    fn plugins_done(&self, done: Result<String, String>, list: Vec<Installed>) {
+        let items: Vec<PluginItem> = list.iter().map(item).collect();
+        self.app(|a| {
+            a.set_plugins(ModelRc::new(VecModel::from(items)));
+            a.set_plugin_error(done.as_ref().err().map(String::as_str).unwrap_or("").into());
+        });
+        if let Ok(said) = done
+            && !said.is_empty()
+        {
+            self.say(said, false);
+        }
+    }
+}
