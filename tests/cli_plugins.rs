@@ -386,3 +386,40 @@ fn a_plugin_that_wants_files_cannot_be_installed() {
     let err = env.fails(&["plugin", "check", dir.join("nope").to_str().unwrap()], PASS);
     assert!(err.contains("nope"), "{err}");
 }
+
+#[test]
+fn secrets_reach_an_exporter_only_after_the_user_grants_them() {
+    let env = Env::init("personal");
+    env.add("links", &["title=Bank", "password=hunter2"]);
+    let dir = env.dir.path().join("pw-export");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "id = \"pw-export\"\nname = \"Passwords\"\nversion = \"1.0.0\"\napi = \"1.0.0\"\nkinds = [\"exporter\"]\nruntime = \"rhai\"\nentry = \"pw.rhai\"\nextensions = [\"pw\"]\ncapabilities = [\"secrets\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pw.rhai"),
+        "fn write(section, records) { let out = \"\"; for r in records { out += (r.fields.password ?? \"-\") + \"\\n\"; } out }",
+    )
+    .unwrap();
+    let out = env.ok(&["plugin", "install", dir.to_str().unwrap()]);
+    assert!(out.contains("capability \"secrets\", not granted"), "{out}");
+    let file = env.dir.path().join("links.pw");
+    let export = || {
+        env.ok(&["export", "links", "--out", file.to_str().unwrap()]);
+        std::fs::read_to_string(&file).unwrap()
+    };
+    assert_eq!(export(), "-\n");
+    env.ok(&["plugin", "grant", "pw-export", "secrets"]);
+    assert!(
+        env.ok(&["plugin", "list"])
+            .lines()
+            .any(|l| l.contains("pw-export") && l.contains("secrets") && !l.contains("not granted"))
+    );
+    assert_eq!(export(), "hunter2\n");
+    env.ok(&["plugin", "revoke", "pw-export", "secrets"]);
+    assert_eq!(export(), "-\n");
+    let err = env.fails(&["plugin", "grant", "vcard", "secrets"], PASS);
+    assert_eq!(err, "cardbase: plugin vcard: does not ask for capability \"secrets\"");
+}

@@ -42,6 +42,7 @@ fn write_hostile(dir: &Path) -> PathBuf {
         runtime = "wasm"
         entry = "hostile.wasm"
         extensions = ["hostile"]
+        capabilities = ["secrets"]
         [config]
         behaviour = "panic"
         "#,
@@ -103,6 +104,15 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     assert_eq!(state.get_plugin_error(), "");
     assert!(installed(&data).contains(&("hostile".to_string(), true)));
     assert!(state.get_message().contains("Installed Hostile 0.1.0"));
+    // It asks to see passwords: nothing is granted until the user says so, here.
+    let granted = |data: &Path| {
+        let host = PluginHost::new(&data.join("cardbase"), &data.join("../cache"));
+        host.get("hostile").unwrap().state.granted
+    };
+    assert!(granted(&data).is_empty());
+    click(&ui, "grant secrets hostile");
+    assert_eq!(granted(&data), ["secrets"]);
+    assert!(state.get_message().contains("Hostile may now see secret fields"));
     click(&ui, "close plugins");
     assert!(!state.get_plugins_open());
 

@@ -384,6 +384,20 @@ impl PluginHost {
         self.change_state(id, |s| s.enabled = enabled)
     }
 
+    /// Grants (or takes back) a capability the plugin asks for.
+    pub fn set_granted(&self, id: &str, capability: &str, granted: bool) -> Result<Installed, HostError> {
+        let installed = self.get(id)?;
+        if !installed.manifest.capabilities.iter().any(|c| c == capability) {
+            return Err(PluginError::new(id, format!("does not ask for capability {capability:?}")).into());
+        }
+        self.change_state(id, |s| {
+            s.granted.retain(|g| g != capability);
+            if granted {
+                s.granted.push(capability.to_string());
+            }
+        })
+    }
+
     /// Sets one of a plugin's settings.
     pub fn set_config(&self, id: &str, key: &str, value: &str) -> Result<Installed, HostError> {
         self.change_state(id, |s| {

@@ -31,6 +31,10 @@ pub enum PluginCommand {
     Enable { id: String },
     /// Disable an installed plugin (it stays installed)
     Disable { id: String },
+    /// Grant a capability a plugin asks for, e.g. `cardbase plugin grant pw-export secrets`
+    Grant { id: String, capability: String },
+    /// Take back a capability
+    Revoke { id: String, capability: String },
     /// Change a plugin's setting, e.g. `cardbase plugin set vcard version 4.0`
     Set { id: String, key: String, value: String },
     /// Check a plugin without installing it: manifest, API version, imports, exports
@@ -125,6 +129,16 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
         PluginCommand::Disable { id } => {
             crate::plugins::ready_host()?.0.set_enabled(&id, false)?;
             println!("Disabled {id}.");
+            Ok(())
+        }
+        PluginCommand::Grant { id, capability } => {
+            crate::plugins::ready_host()?.0.set_granted(&id, &capability, true)?;
+            println!("Granted {id} {capability}.");
+            Ok(())
+        }
+        PluginCommand::Revoke { id, capability } => {
+            crate::plugins::ready_host()?.0.set_granted(&id, &capability, false)?;
+            println!("Took back {capability} from {id}.");
             Ok(())
         }
         PluginCommand::Set { id, key, value } => {

@@ -319,6 +319,7 @@ impl Controller {
         on!(on_plugin_browse, |c| c.plugin_browse());
         on!(on_plugin_install, |c| c.plugin_install());
         on!(on_plugin_set_enabled, |c, i, on| c.plugin_set_enabled(i as usize, on));
+        on!(on_plugin_set_secrets, |c, i, on| c.plugin_set_secrets(i as usize, on));
         on!(on_plugin_remove, |c, i| c.plugin_remove(i as usize));
         on!(on_toggle_dark, |c| c.toggle_dark());
         if let Some(ui) = self.ui.upgrade() {

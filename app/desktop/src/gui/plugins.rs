@@ -67,6 +67,8 @@ fn item(i: &Installed) -> PluginItem {
         .into(),
         enabled: i.state.enabled,
         bundled: crate::plugins::is_bundled(&m.id),
+        asks_secrets: m.capabilities.iter().any(|c| c == "secrets"),
+        secrets_granted: i.state.granted.iter().any(|g| g == "secrets"),
         capabilities: if capabilities.is_empty() {
             "Asks for no capabilities.".into()
         } else {
@@ -127,6 +129,21 @@ impl Controller {
             host.set_enabled(&id, enabled).map_err(|e| e.to_string())?;
             let verb = if enabled { "Enabled" } else { "Disabled" };
             Ok(format!("{verb} {name}."))
+        });
+    }
+
+    /// Grants or takes back the "secrets" capability.
+    pub(super) fn plugin_set_secrets(self: &Rc<Self>, index: usize, granted: bool) {
+        let Some((id, name)) = self.plugin_at(index) else {
+            return;
+        };
+        self.plugin_job(move |host| {
+            host.set_granted(&id, "secrets", granted).map_err(|e| e.to_string())?;
+            Ok(if granted {
+                format!("{name} may now see secret fields.")
+            } else {
+                format!("{name} no longer sees secret fields.")
+            })
         });
     }
 
