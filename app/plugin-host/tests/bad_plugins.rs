@@ -298,7 +298,7 @@ fn a_script_within_its_operations_is_stopped_by_the_deadline() {
     let e = p
         .reminder_rule()
         .unwrap()
-        .reminders(chrono::Utc::now(), 0, &[])
+        .reminders(chrono::Utc::now(), 0, &records(1))
         .unwrap_err();
     assert_eq!(
         e.to_string(),
@@ -327,7 +327,7 @@ fn a_script_that_recurses_is_stopped() {
     let e = p
         .reminder_rule()
         .unwrap()
-        .reminders(chrono::Utc::now(), 0, &[])
+        .reminders(chrono::Utc::now(), 0, &records(1))
         .unwrap_err()
         .to_string();
     assert_eq!(e, "plugin bad-script: was stopped: it recursed too deeply");

@@ -17,9 +17,13 @@ pub enum ExportCell {
     Bool(bool),
 }
 
+/// One row to write, or why it could not be read (the export then stops with that error
+/// instead of leaving rows out).
+pub type ExportRow = Result<Vec<ExportCell>, String>;
+
 /// One sheet (one section, or the current view): a name, column headers and the rows.
 pub struct ExportSheet<'a> {
     pub name: String,
     pub headers: Vec<String>,
-    pub rows: Box<dyn Iterator<Item = Vec<ExportCell>> + 'a>,
+    pub rows: Box<dyn Iterator<Item = ExportRow> + 'a>,
 }

@@ -1,7 +1,7 @@
 //! Records as export rows: the records of a query (a view: section, search, filter, sort)
 //! with chosen columns, read a page at a time so exports of any size stream.
 
-use super::table::{ExportCell, ExportSheet};
+use super::table::{ExportCell, ExportRow, ExportSheet};
 use crate::error::Result;
 use crate::ids::RecordId;
 use crate::query::Query;
@@ -48,31 +48,34 @@ struct Rows<'a> {
 }
 
 impl Iterator for Rows<'_> {
-    type Item = Vec<ExportCell>;
+    type Item = ExportRow;
 
-    fn next(&mut self) -> Option<Vec<ExportCell>> {
+    fn next(&mut self) -> Option<ExportRow> {
         loop {
             if let Some(r) = self.page.next() {
-                return Some(
-                    self.fields
-                        .iter()
-                        .map(|f| {
-                            r.get(&f.key)
-                                .map(|v| export_cell(self.vault, f, v, self.show_secrets))
-                                .unwrap_or(ExportCell::Empty)
-                        })
-                        .collect(),
-                );
+                return Some(Ok(self
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        r.get(&f.key)
+                            .map(|v| export_cell(self.vault, f, v, self.show_secrets))
+                            .unwrap_or(ExportCell::Empty)
+                    })
+                    .collect()));
             }
             if self.next >= self.ids.len() {
                 return None;
             }
             let end = (self.next + PAGE).min(self.ids.len());
-            // A record deleted meanwhile just drops out of the export.
-            let page = self
-                .vault
-                .records_by_ids(&self.section.key, &self.ids[self.next..end])
-                .unwrap_or_default();
+            // A record deleted meanwhile just drops out of the export; a page that cannot be
+            // read stops it with the error (never a file silently missing records).
+            let page = match self.vault.records_by_ids(&self.section.key, &self.ids[self.next..end]) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.next = self.ids.len();
+                    return Some(Err(e.to_string()));
+                }
+            };
             self.next = end;
             self.page = page.into_iter();
         }

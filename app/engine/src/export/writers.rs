@@ -6,7 +6,7 @@
 //! memory and the rest in an unnamed temporary file), so a million records export in constant
 //! memory.
 
-use super::table::{ExportCell, ExportSheet};
+use super::table::{ExportCell, ExportRow, ExportSheet};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use encoding_rs::{Encoder, EncoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
@@ -51,6 +51,8 @@ pub enum ExportError {
         cells: usize,
         columns: usize,
     },
+    #[error("sheet {sheet:?}: record {row} could not be read, so the export stopped: {message}")]
+    Read { sheet: String, row: u64, message: String },
     #[error("sheet {sheet:?} has {columns} columns; Excel holds at most {max}")]
     TooManyColumns { sheet: String, columns: usize, max: usize },
     #[error("sheet {sheet:?}: {keys} JSON keys were given for {columns} columns")]
@@ -280,7 +282,7 @@ impl From<XlsxError> for PartError {
 }
 
 /// One worksheet's share of a sheet's rows.
-struct XlsxPart<'r, I: Iterator<Item = Vec<ExportCell>>> {
+struct XlsxPart<'r, I: Iterator<Item = ExportRow>> {
     rows: &'r mut std::iter::Peekable<I>,
     rows_per_sheet: u32,
     sheet: &'r str,
@@ -288,7 +290,7 @@ struct XlsxPart<'r, I: Iterator<Item = Vec<ExportCell>>> {
     stats: &'r mut ExportStats,
 }
 
-impl<I: Iterator<Item = Vec<ExportCell>>> XlsxPart<'_, I> {
+impl<I: Iterator<Item = ExportRow>> XlsxPart<'_, I> {
     fn write(&mut self, ws: &mut Worksheet, headers: &[String], formats: &mut XlsxFormats) -> Result<(), PartError> {
         let columns = headers.len();
         // Room for the header text and the autofilter's drop-down button.
@@ -985,7 +987,12 @@ fn json_value(cell: &ExportCell) -> Option<serde_json::Value> {
 
 /// `cells` as one value per column: a short row is padded with empty cells; a long one is an
 /// error rather than losing data silently.
-fn shaped(sheet: &str, row: u64, mut cells: Vec<ExportCell>, columns: usize) -> Result<Vec<ExportCell>, ExportError> {
+fn shaped(sheet: &str, row: u64, cells: ExportRow, columns: usize) -> Result<Vec<ExportCell>, ExportError> {
+    let mut cells = cells.map_err(|message| ExportError::Read {
+        sheet: sheet.to_string(),
+        row,
+        message,
+    })?;
     if cells.len() > columns {
         return Err(ExportError::RowTooLong {
             sheet: sheet.to_string(),
@@ -1070,7 +1077,7 @@ mod tests {
         ExportSheet {
             name: name.to_string(),
             headers: headers.iter().map(|h| h.to_string()).collect(),
-            rows: Box::new(rows.into_iter()),
+            rows: Box::new(rows.into_iter().map(Ok)),
         }
     }
 
@@ -1517,5 +1524,46 @@ mod tests {
             err.to_string(),
             "could not write the CSV export of \"Contacts\": disk full"
         );
+    }
+
+    #[test]
+    fn a_row_that_cannot_be_read_stops_every_writer_with_the_reason() {
+        let broken = || ExportSheet {
+            name: "Contacts".into(),
+            headers: vec!["Name".into()],
+            rows: Box::new(
+                [
+                    Ok(vec![ExportCell::Text("Ann".into())]),
+                    Err("database disk image is malformed".to_string()),
+                ]
+                .into_iter(),
+            ),
+        };
+        let want =
+            "sheet \"Contacts\": record 2 could not be read, so the export stopped: database disk image is malformed";
+        let mut out = Vec::new();
+        assert_eq!(
+            write_csv(broken(), &CsvProfile::Utf8Bom, &mut out)
+                .unwrap_err()
+                .to_string(),
+            want
+        );
+        assert_eq!(
+            write_html(broken(), HtmlLayout::Table, &mut out)
+                .unwrap_err()
+                .to_string(),
+            want
+        );
+        assert_eq!(write_text(broken(), &mut out).unwrap_err().to_string(), want);
+        let keys = vec!["name".to_string()];
+        assert_eq!(
+            write_json_lines(broken(), &keys, &mut out).unwrap_err().to_string(),
+            want
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let err = write_xlsx(vec![broken()], &dir.path().join("x.xlsx"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("could not be read") && err.contains("malformed"), "{err}");
     }
 }
