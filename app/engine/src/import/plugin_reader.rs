@@ -13,7 +13,7 @@ pub const CHUNK_BYTES: usize = 256 * 1024;
 /// Reads a file through an import plugin.
 ///
 /// ```no_run
-/// # fn demo(plugin: &dyn cardbase_engine::plugin::ImportPlugin, vault: &mut cardbase_engine::Vault) -> anyhow::Result<()> {
+/// # fn demo(plugin: &dyn cardbase_engine::plugin::ImportPlugin, vault: &mut cardbase_engine::Vault) -> Result<(), Box<dyn std::error::Error>> {
 /// use cardbase_engine::import::{ImportOptions, plugin_reader::PluginReader};
 /// let file = std::fs::File::open("contacts.vcf")?;
 /// let len = file.metadata()?.len();
