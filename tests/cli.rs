@@ -609,3 +609,69 @@ fn undo_goes_past_a_change_the_field_type_no_longer_fits() {
     env.ok(&["undo"]);
     assert!(env.ids(&["contacts"]).is_empty(), "undo reached the create");
 }
+
+#[test]
+fn events_are_planned_done_and_followed_up_from_the_command_line() {
+    let env = Env::init("client-base");
+    let ann = env.add("contacts", &["first_name=Ann", "last_name=Lee"]);
+    let event = env.ok(&[
+        "event",
+        "add",
+        &format!("#{ann}"),
+        "--type",
+        "call",
+        "--at",
+        "2026-12-01 10:00",
+        "--remind",
+        "15m",
+        "--assignee",
+        "maria",
+    ]);
+    let event = event.trim();
+    // Due 15 minutes before, for its assignee.
+    let due = env.ok(&["reminders", "--at", "2026-12-01 09:45", "--profile", "maria"]);
+    assert!(due.contains("2026-12-01 09:45  Call Ann Lee"), "{due}");
+    let out = env.ok(&[
+        "event",
+        "done",
+        &format!("#{event}"),
+        "--result",
+        "agreed",
+        "--notes",
+        "Sends the contract",
+        "--follow-up",
+        "2026-12-08 15:00",
+        "--follow-up-type",
+        "meeting",
+    ]);
+    assert!(out.starts_with("Done; follow-up #"), "{out}");
+    let history: Vec<Json> = env
+        .ok(&["event", "list", &format!("#{ann}"), "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[0]["fields"]["type"], "Meeting");
+    assert_eq!(
+        history[0]["fields"]["assignee"], "maria",
+        "the follow-up keeps the assignee"
+    );
+    assert_eq!(history[1]["fields"]["result"], "Agreed");
+    assert_eq!(history[1]["fields"]["notes"], "Sends the contract");
+    let err = env.fails(
+        &[
+            "event",
+            "add",
+            &format!("#{ann}"),
+            "--type",
+            "dance",
+            "--at",
+            "2026-12-01 10:00",
+        ],
+        PASS,
+    );
+    assert_eq!(
+        err,
+        "cardbase: field \"type\": \"dance\" is not one of: Call, Meeting, Letter, Visit, Other"
+    );
+}

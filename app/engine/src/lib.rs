@@ -19,6 +19,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod export;
 pub mod ids;
 pub mod import;

@@ -1,5 +1,6 @@
 //! The `cardbase` command line: every engine operation, scriptable, with `--help` everywhere.
 
+mod events;
 mod output;
 mod passphrase;
 mod plugin;
@@ -122,6 +123,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Events on a record: plan one, record how it went, list them
+    #[command(subcommand)]
+    Event(events::EventCommand),
     /// Move a reminder to a later time
     Snooze {
         reminder: String,
@@ -301,6 +305,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Plugin(cmd) => plugin::run(&ctx, cmd),
+        Command::Event(cmd) => events::run(&mut ctx.open()?, cmd),
         Command::Check => {
             let vault = ctx.open()?;
             let report = vault.check()?;

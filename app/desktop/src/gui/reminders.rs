@@ -43,6 +43,13 @@ impl Notifier for DesktopNotifier {
     }
 }
 
+/// What the desktop notification of a due reminder says: its title as the summary, and when
+/// the thing is (local time) as the body.
+pub fn notification_text(r: &Reminder) -> (String, String) {
+    let when = r.at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
+    (r.title.clone(), when)
+}
+
 impl Controller {
     /// Asks the engine what is due now (with the enabled plugin rules); notifies about the
     /// ones not shown before.
@@ -118,8 +125,8 @@ impl Controller {
             if !self.notified.borrow_mut().insert(r.id.clone()) {
                 continue;
             }
-            let when = r.at.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string();
-            if let Err(e) = self.notifier.notify(&r.title, &when)
+            let (summary, body) = notification_text(r);
+            if let Err(e) = self.notifier.notify(&summary, &body)
                 && !self.notifications_off.replace(true)
             {
                 self.say(
