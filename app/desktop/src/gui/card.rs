@@ -1,5 +1,5 @@
 //! The record card: every visible field laid out by type, clickable e-mails, phones and web
-//! addresses, related records both ways, the photo, and the record's history.
+//! addresses, related records both ways, the photo, the record's events, and its history.
 
 use super::controller::{Controller, with_controller};
 use super::table::cell_text;
@@ -19,6 +19,7 @@ pub(super) struct CardData {
     related: Vec<(String, String, String)>,
     history: Vec<String>,
     photo: Option<SharedPixelBuffer<Rgba8Pixel>>,
+    events: Option<super::events::EventsData>,
 }
 
 fn link_for(kind: FieldType, value: &str) -> String {
@@ -95,6 +96,7 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
             card.related.push((label, r.title, format!("#{}", r.id)));
         }
     }
+    card.events = super::events::events_data(v, record.id, &section.key);
     if let Ok(history) = v.history(record.id) {
         for c in history.iter().rev().take(20) {
             let at = c.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");
@@ -142,6 +144,7 @@ impl Controller {
             value: text::bidi_display(&value).into(),
             link: link.into(),
         };
+        self.show_events(card.events);
         self.app(|a| {
             a.set_card_title_rtl(text::is_rtl(&card.title));
             a.set_card_title(text::bidi_display(&card.title).into());

@@ -255,6 +255,8 @@ impl Controller {
         on!(on_toggle_column, |c, k| c.toggle_column(&k));
         on!(on_move_column, |c, k, d| c.move_column(&k, d));
         on!(on_open_link, |c, l| c.open_link(&l));
+        on!(on_event_plan, |c| c.event_plan());
+        on!(on_event_done, |c, e| c.event_done(e as i64));
         on!(on_new_record, |c| c.new_record());
         on!(on_bulk_show, |c| c.bulk_open());
         on!(on_edit_record, |c| c.edit_record());

@@ -4,6 +4,7 @@
 
 mod card;
 mod controller;
+mod events;
 mod form;
 mod photo_picker;
 mod plugins;
