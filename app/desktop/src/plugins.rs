@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// The user's plugin host: plugins under the app's data folder, compiled ones in its cache
 /// folder (XDG on Linux; `XDG_DATA_HOME`/`XDG_CACHE_HOME` move them, as tests do).
-pub fn host() -> Result<PluginHost> {
+fn host() -> Result<PluginHost> {
     let dirs = directories::ProjectDirs::from("org", "Cardbase", "cardbase")
         .context("cannot find the user's home directory for the plugins folder")?;
     Ok(PluginHost::new(dirs.data_dir(), dirs.cache_dir()))

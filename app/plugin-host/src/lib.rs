@@ -150,12 +150,6 @@ impl Plugin {
         Ok(Plugin { manifest, runtime })
     }
 
-    /// Loads the plugin whose `plugin.toml` is in `dir` (or is `dir`), without installing it.
-    pub fn open(path: &Path, log: Arc<LogSink>) -> Result<Plugin, HostError> {
-        let (manifest, entry) = read_plugin(path)?;
-        Plugin::from_parts(manifest, &entry, BTreeMap::new(), log, None)
-    }
-
     /// Applies the capabilities the user granted (only those the manifest asks for count).
     pub fn grant(&mut self, granted: &[String]) {
         let asked = |c: &str| self.manifest.capabilities.iter().any(|m| m == c);
@@ -241,12 +235,6 @@ impl PluginHost {
             cache: cache_dir.join("plugins"),
             log: stderr_warnings(),
         }
-    }
-
-    /// Sends plugin log messages to `log` instead of stderr.
-    pub fn with_log(mut self, log: Arc<LogSink>) -> PluginHost {
-        self.log = log;
-        self
     }
 
     /// Every installed plugin, by id.

@@ -238,9 +238,8 @@ pub fn run(cli: Cli) -> Result<()> {
             };
             let vault = ctx.open()?;
             // Enabled plugin rules add theirs; a failing one is named, the rest still show.
-            let (host, broken) = crate::plugins::ready_host()?;
-            let (rules, unloadable) = host.load_enabled(cardbase_plugin_host::manifest::Kind::ReminderRule);
-            for e in broken.iter().chain(&unloadable) {
+            let (rules, unloadable) = plugin_host()?.load_enabled(cardbase_plugin_host::manifest::Kind::ReminderRule);
+            for e in &unloadable {
                 eprintln!("warning: {e}");
             }
             let rules: Vec<_> = rules.iter().filter_map(|p| p.reminder_rule()).collect();
@@ -330,6 +329,16 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 /// A moment as people type it ("2026-12-31 09:00", RFC 3339, or a date), in local time.
+/// The user's plugins, with the bundled ones installed; a plugin that failed to install is a
+/// warning on stderr, not an error (the others still work).
+fn plugin_host() -> Result<cardbase_plugin_host::PluginHost> {
+    let (host, broken) = crate::plugins::ready_host()?;
+    for e in broken {
+        eprintln!("warning: {e}");
+    }
+    Ok(host)
+}
+
 fn moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
     match cardbase_engine::Value::parse_as(cardbase_engine::FieldType::Datetime, &[], None, text) {
         Ok(Some(cardbase_engine::Value::DateTime(t))) => Ok(t),

@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
     match command {
         PluginCommand::List => list(),
         PluginCommand::Install { path, grant } => {
-            let (host, _) = crate::plugins::ready_host()?;
+            let host = super::plugin_host()?;
             let i = host.install(&path, &grant)?;
             println!(
                 "Installed {} {} ({}, {}).",
@@ -117,32 +117,32 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
             Ok(())
         }
         PluginCommand::Remove { id } => {
-            crate::plugins::ready_host()?.0.remove(&id)?;
+            super::plugin_host()?.remove(&id)?;
             println!("Removed {id}.");
             Ok(())
         }
         PluginCommand::Enable { id } => {
-            crate::plugins::ready_host()?.0.set_enabled(&id, true)?;
+            super::plugin_host()?.set_enabled(&id, true)?;
             println!("Enabled {id}.");
             Ok(())
         }
         PluginCommand::Disable { id } => {
-            crate::plugins::ready_host()?.0.set_enabled(&id, false)?;
+            super::plugin_host()?.set_enabled(&id, false)?;
             println!("Disabled {id}.");
             Ok(())
         }
         PluginCommand::Grant { id, capability } => {
-            crate::plugins::ready_host()?.0.set_granted(&id, &capability, true)?;
+            super::plugin_host()?.set_granted(&id, &capability, true)?;
             println!("Granted {id} {capability}.");
             Ok(())
         }
         PluginCommand::Revoke { id, capability } => {
-            crate::plugins::ready_host()?.0.set_granted(&id, &capability, false)?;
+            super::plugin_host()?.set_granted(&id, &capability, false)?;
             println!("Took back {capability} from {id}.");
             Ok(())
         }
         PluginCommand::Set { id, key, value } => {
-            crate::plugins::ready_host()?.0.set_config(&id, &key, &value)?;
+            super::plugin_host()?.set_config(&id, &key, &value)?;
             println!("Set {id} {key} = {value:?}.");
             Ok(())
         }
@@ -158,10 +158,7 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
 }
 
 fn list() -> Result<()> {
-    let (host, failed) = crate::plugins::ready_host()?;
-    for e in failed {
-        eprintln!("warning: {e}");
-    }
+    let host = super::plugin_host()?;
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::NOTHING);
     table.set_header(["id", "name", "version", "kind", "runtime", "enabled", "capabilities"]);
@@ -204,7 +201,7 @@ fn open(path: &Path, config: &[String]) -> Result<Plugin> {
     let source = if path.exists() {
         path.to_path_buf()
     } else {
-        let host = crate::plugins::ready_host()?.0;
+        let host = super::plugin_host()?;
         host.get(&path.to_string_lossy())?.dir
     };
     let (mut manifest, entry) = cardbase_plugin_host::read_plugin(&source)?;

@@ -8,7 +8,8 @@ use cardbase_engine::import::plugin_reader::PluginReader;
 use cardbase_engine::import::table::TableReader;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions};
 use cardbase_engine::{Error, Query, Vault};
-use cardbase_plugin_host::Plugin;
+use cardbase_plugin_host::manifest::Kind;
+use cardbase_plugin_host::{Plugin, PluginHost};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -118,18 +119,20 @@ pub struct ExportArgs {
 /// The importer plugin for a file: the one asked for, or the enabled one that claims a file
 /// the built-in readers do not read.
 fn import_plugin(args: &ImportArgs) -> Result<Option<Plugin>> {
-    let (host, broken) = crate::plugins::ready_host()?;
-    for e in broken {
-        eprintln!("warning: {e}");
+    let host = super::plugin_host()?;
+    match &args.plugin {
+        Some(id) => load_as(&host, id, Kind::Importer).map(Some),
+        None => Ok(crate::plugins::importer_for(&host, &args.file)),
     }
-    if let Some(id) = &args.plugin {
-        let plugin = host.load(id)?;
-        if plugin.importer().is_none() {
-            bail!("plugin {id} is not an importer");
-        }
-        return Ok(Some(plugin));
+}
+
+/// The installed, enabled plugin `id`, which must be of `kind`.
+fn load_as(host: &PluginHost, id: &str, kind: Kind) -> Result<Plugin> {
+    let plugin = host.load(id)?;
+    if !plugin.manifest.is(kind) {
+        bail!("plugin {id} is not an {kind}");
     }
-    Ok(crate::plugins::importer_for(&host, &args.file))
+    Ok(plugin)
 }
 
 fn plugin_reader(plugin: &Plugin, path: &Path) -> Result<PluginReader> {
@@ -270,27 +273,35 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
-    if let Some(f) = args.format {
-        return Ok(f);
-    }
-    let ext = args
-        .out
+/// The lower-case extension of the file to write.
+fn out_extension(args: &ExportArgs) -> String {
+    args.out
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    Ok(match ext.as_str() {
+        .to_ascii_lowercase()
+}
+
+/// The built-in format that writes files with this extension.
+fn builtin_format(ext: &str) -> Option<ExportFormat> {
+    Some(match ext {
         "xlsx" => ExportFormat::Xlsx,
         "csv" => ExportFormat::Csv,
         "html" | "htm" => ExportFormat::Html,
         "txt" => ExportFormat::Txt,
         "json" | "jsonl" | "ndjson" => ExportFormat::Json,
-        _ => bail!(
+        _ => return None,
+    })
+}
+
+fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
+    match args.format.or_else(|| builtin_format(&out_extension(args))) {
+        Some(f) => Ok(f),
+        None => bail!(
             "give --format (xlsx, csv, html, txt or json) for {}",
             args.out.display()
         ),
-    })
+    }
 }
 
 fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
@@ -301,28 +312,15 @@ fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
 /// The exporter plugin asked for, or the enabled one that writes files with the extension of
 /// `--out` when no built-in format does.
 fn export_plugin(args: &ExportArgs) -> Result<Option<Plugin>> {
-    let ext = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let builtin = ["xlsx", "csv", "html", "htm", "txt", "json", "jsonl", "ndjson"].contains(&ext.as_str());
-    if args.plugin.is_none() && (args.format.is_some() || args.all || builtin) {
+    let ext = out_extension(args);
+    if args.plugin.is_none() && (args.format.is_some() || args.all || builtin_format(&ext).is_some()) {
         return Ok(None);
     }
-    let (host, broken) = crate::plugins::ready_host()?;
-    for e in broken {
-        eprintln!("warning: {e}");
-    }
+    let host = super::plugin_host()?;
     if let Some(id) = &args.plugin {
-        let plugin = host.load(id)?;
-        if plugin.exporter().is_none() {
-            bail!("plugin {id} is not an exporter");
-        }
-        return Ok(Some(plugin));
+        return load_as(&host, id, Kind::Exporter).map(Some);
     }
-    let (plugins, _) = host.load_enabled(cardbase_plugin_host::manifest::Kind::Exporter);
+    let (plugins, _) = host.load_enabled(Kind::Exporter);
     Ok(plugins
         .into_iter()
         .find(|p| p.manifest.extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))))
