@@ -675,3 +675,39 @@ fn events_are_planned_done_and_followed_up_from_the_command_line() {
         "cardbase: field \"type\": \"dance\" is not one of: Call, Meeting, Letter, Visit, Other"
     );
 }
+
+#[test]
+fn tasks_and_events_are_listed_by_when_they_are_due() {
+    let env = Env::init("personal");
+    let local = |days: i64| {
+        (chrono::Local::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let late = env.add("tasks", &["title=Send invoice", &format!("due={}", local(-1))]);
+    env.add("tasks", &["title=Filed", &format!("due={}", local(-1)), "status=Done"]);
+    env.add("tasks", &["title=Next month", &format!("due={}", local(30))]);
+    let overdue = env.ids(&["tasks", "--due", "overdue"]);
+    assert_eq!(overdue, [late], "only the open task past its date");
+    let err = env.fails(&["list", "tasks", "--due", "someday"], PASS);
+    assert!(err.contains("today, overdue or this-week"), "{err}");
+    let err = env.fails(&["list", "links", "--due", "today"], PASS);
+    assert!(err.contains("no date and time field"), "{err}");
+
+    // A snooze may say "for how long" as well as "until when".
+    env.add(
+        "contacts",
+        &[
+            "first_name=Ada",
+            &format!("birthday={}", chrono::Local::now().format("--%m-%d")),
+        ],
+    );
+    let due = env.ok(&["reminders", "--format", "json"]);
+    let id = serde_json::from_str::<Json>(due.lines().next().expect("the birthday is due")).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = env.ok(&["snooze", &id, "--until", "2d"]);
+    assert!(out.starts_with("Snoozed until"), "{out}");
+    assert!(!env.ok(&["reminders"]).contains("Birthday: Ada"));
+}

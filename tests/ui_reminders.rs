@@ -30,6 +30,9 @@ fn a_due_birthday_is_notified_listed_opened_and_snoozed() {
         "and was sent as a desktop notification"
     );
 
+    assert!(state.get_reminders_open(), "a newly due reminder pops the panel up");
+    press(&ui, slint::platform::Key::Escape.into());
+    assert!(!state.get_reminders_open(), "Esc closes it");
     click(&ui, "reminders");
     assert!(state.get_reminders_open());
     click(&ui, "open Birthday: Ada");
@@ -47,5 +50,59 @@ fn a_due_birthday_is_notified_listed_opened_and_snoozed() {
         notes.0.borrow().len(),
         1,
         "and nothing is notified again until it is due"
+    );
+}
+
+#[test]
+fn a_reminder_is_snoozed_until_a_typed_time_and_a_bad_one_is_said() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.cardbase");
+    drop(vault_with_birthday_today(&path));
+    let (ui, controller, _links) = app(&path, Some("p"));
+    let state = ui.global::<App>();
+    assert_eq!(state.get_reminders().row_count(), 1);
+    let id = state.get_reminders().row_data(0).unwrap().id.to_string();
+
+    click(&ui, "reminders");
+    click(&ui, "snooze until Birthday: Ada");
+    find(&ui, "snooze until").set_accessible_value("someday");
+    click(&ui, "snooze custom");
+    let error = state.get_reminder_error().to_string();
+    assert!(error.contains("2h"), "a time that does not parse is said: {error}");
+    find(&ui, "snooze error");
+    assert_eq!(state.get_reminders().row_count(), 1, "and nothing is snoozed");
+
+    find(&ui, "snooze until").set_accessible_value("2001-01-01 09:00");
+    click(&ui, "snooze custom");
+    assert!(
+        state.get_reminder_error().contains("passed"),
+        "{}",
+        state.get_reminder_error()
+    );
+
+    find(&ui, "snooze until").set_accessible_value("3d");
+    click(&ui, "snooze custom");
+    assert_eq!(state.get_reminder_error(), "");
+    assert_eq!(
+        state.get_reminders().row_count(),
+        0,
+        "a snoozed reminder leaves the panel"
+    );
+    assert_eq!(state.get_reminder_custom(), -1, "and the custom row closes");
+
+    drop(controller);
+    cardbase_desktop::gui::Controller::uninstall();
+    drop(ui);
+    let v = cardbase_engine::Vault::open(&path, &cardbase_engine::Passphrase::new("p")).unwrap();
+    let now = chrono::Utc::now();
+    let due = |at| v.reminders_in(at, 0, None, &chrono::Local).unwrap();
+    assert!(
+        due(now + chrono::Duration::days(2)).iter().all(|r| r.id != id),
+        "quiet for two days"
+    );
+    assert!(
+        due(now + chrono::Duration::days(4)).iter().any(|r| r.id == id),
+        "and back after three"
     );
 }

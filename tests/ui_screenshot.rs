@@ -9,7 +9,7 @@ mod support;
 use cardbase_desktop::gui::ui::App;
 use cardbase_engine::{Passphrase, Preset, Vault};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
-use slint::ComponentHandle;
+use slint::{ComponentHandle, Model};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -52,6 +52,8 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     ui.window().set_size(slint::PhysicalSize::new(1200, 760));
     let state = ui.global::<App>();
     assert_eq!(state.get_screen(), "main");
+    assert!(state.get_reminders_open(), "the demo's due reminders pop the panel up");
+    state.set_reminders_open(false);
     state.invoke_search_edited("رضایی".into());
     assert!(
         state.get_card_title().contains('ی'),
@@ -81,6 +83,41 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     state.invoke_toggle_dark();
     let plugins_dark = save_png("cardbase-plugin-manager-dark.png", &ui);
     state.invoke_toggle_dark();
+    state.set_plugins_open(false);
+
+    // The Events section with its quick filters, and a late task in red.
+    support::click(&ui, "Events");
+    let events = save_png("cardbase-events.png", &ui);
+    support::click(&ui, "Tasks");
+    support::click(&ui, "quick Overdue");
+    // Let the chip's colour animation finish on the mock clock.
+    i_slint_backend_testing::mock_elapsed_time(std::time::Duration::from_millis(500));
+    let tasks = save_png("cardbase-tasks-overdue.png", &ui);
+    // A contact's card with the Done… form of a planned event open.
+    support::click(&ui, "Contacts");
+    let with_event = (0..state.get_rows().row_count()).find(|i| {
+        state.invoke_row_clicked(*i as i32, false, false);
+        state.get_card_events().iter().any(|e| e.planned)
+    });
+    if with_event.is_some() {
+        let planned = state.get_card_events().iter().find(|e| e.planned).unwrap();
+        state.set_event_completing(planned.id);
+    }
+    let done = save_png("cardbase-event-done.png", &ui);
+    state.set_event_completing(-1);
+    // The reminders panel with the custom snooze row open.
+    state.set_reminders_open(true);
+    state.set_reminder_custom(0);
+    state.set_reminder_custom_text("2026-12-01 09:00".into());
+    let snooze = save_png("cardbase-reminders-snooze.png", &ui);
+    state.set_reminders_open(false);
+    eprintln!(
+        "screenshots: {} {} {} {}",
+        events.display(),
+        tasks.display(),
+        done.display(),
+        snooze.display()
+    );
     eprintln!("screenshot: {}", wizard.display());
     eprintln!("screenshots: {} {}", plugins.display(), plugins_dark.display());
     eprintln!(

@@ -56,6 +56,9 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
     );
     let demo_contacts = state.get_rows().row_count();
     assert!(demo_contacts > 10, "demo records were added: {demo_contacts}");
+    assert!(state.get_reminders_open(), "the demo's due reminders pop up");
+    press(&ui, slint::platform::Key::Escape.into());
+    assert!(!state.get_reminders_open());
 
     // A new record through the generated form; a bad value is shown next to its field.
     // (A tall window, so every field of the form is on screen for the element lookups.)

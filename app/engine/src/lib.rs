@@ -17,6 +17,7 @@
 //! assert_eq!(found.records[0].id, id);
 //! ```
 
+pub mod agenda;
 pub mod demo;
 pub mod error;
 pub mod events;

@@ -174,8 +174,7 @@ impl Vault {
                         _ => {}
                     }
                 }
-                let open =
-                    !matches!(record.get("status"), Some(Value::Text(s)) if matches!(s.as_str(), "Done" | "Cancelled"));
+                let open = !matches!(record.get("status"), Some(Value::Text(s)) if crate::agenda::is_closed(s));
                 if is_events
                     && open
                     && let Some(Value::DateTime(at)) = record.get("planned")

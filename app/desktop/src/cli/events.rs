@@ -3,7 +3,7 @@
 
 use super::records::parse_id;
 use super::{Format, moment};
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use cardbase_engine::Vault;
 use cardbase_engine::events::EventPlan;
 use clap::{Args, Subcommand};
@@ -67,23 +67,7 @@ pub struct PlanArgs {
 
 /// "15m", "2h", "1d" or a number of minutes, as minutes.
 fn minutes(text: &str) -> Result<f64> {
-    let t = text.trim().to_lowercase();
-    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_alphabetic()) {
-        Some((i, _)) => (&t[..i], t[i..].trim()),
-        None => (t.as_str(), "m"),
-    };
-    let n: f64 = number
-        .trim()
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-        .with_context(|| format!("--remind {text:?}: give e.g. 15m, 2h or 1d"))?;
-    Ok(match unit {
-        "m" | "min" | "minutes" => n,
-        "h" | "hour" | "hours" => n * 60.0,
-        "d" | "day" | "days" => n * 24.0 * 60.0,
-        _ => bail!("--remind {text:?}: give e.g. 15m, 2h or 1d"),
-    })
+    cardbase_engine::agenda::parse_minutes(text).map_err(|e| anyhow::anyhow!("--remind: {e}"))
 }
 
 fn plan(args: PlanArgs) -> Result<EventPlan> {

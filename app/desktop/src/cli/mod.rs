@@ -339,12 +339,9 @@ fn plugin_host() -> Result<cardbase_plugin_host::PluginHost> {
     Ok(host)
 }
 
+/// A local date and time ("2026-12-31 09:00") or a time from now ("2h", "1d").
 fn moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
-    match cardbase_engine::Value::parse_as(cardbase_engine::FieldType::Datetime, &[], None, text) {
-        Ok(Some(cardbase_engine::Value::DateTime(t))) => Ok(t),
-        Ok(_) => bail!("give a date and time, e.g. \"2026-12-31 09:00\""),
-        Err(e) => bail!("{e}"),
-    }
+    cardbase_engine::agenda::parse_moment(text, chrono::Utc::now()).map_err(anyhow::Error::msg)
 }
 
 fn default_backup_path(vault: &Path) -> PathBuf {

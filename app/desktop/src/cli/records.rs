@@ -4,7 +4,7 @@ use super::Format;
 use super::output::{self, Columns};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::query::{Aggregate, StatsQuery, parse_filter};
-use cardbase_engine::{Query, RecordId, SortKey, Vault};
+use cardbase_engine::{Query, RecordId, SortKey, Vault, agenda};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -20,6 +20,10 @@ pub struct ListArgs {
     /// Sort by a field, KEY or KEY:desc (repeatable; the first is the main key)
     #[arg(long, value_name = "KEY[:desc]")]
     pub sort: Vec<String>,
+    /// Only records dated today, overdue (past and not done) or this week: events by their
+    /// planned time, tasks by their due time
+    #[arg(long, value_name = "today|overdue|this-week")]
+    pub due: Option<String>,
     /// At most this many records
     #[arg(long)]
     pub limit: Option<usize>,
@@ -190,6 +194,14 @@ pub fn view_query(section: &str, search: Option<String>, filters: &[String], sor
 
 pub fn list(vault: &Vault, args: ListArgs) -> Result<()> {
     let mut q = view_query(&args.section, args.search, &args.filter, &args.sort)?;
+    if let Some(name) = &args.due {
+        let period =
+            agenda::Period::parse(name).with_context(|| format!("--due {name:?}: give today, overdue or this-week"))?;
+        let section = vault.schema().require_section(&args.section)?;
+        let filter = agenda::period_filter(section, period, chrono::Utc::now(), &chrono::Local)
+            .with_context(|| format!("--due: section {:?} has no date and time field", args.section))?;
+        q.filters.push(filter);
+    }
     q.limit = args.limit;
     q.offset = args.offset;
     q.deleted = args.deleted;

@@ -86,8 +86,13 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
                 .push((f.label.clone(), cell_text(v, f, value).0, String::new())),
         }
     }
+    card.events = super::events::events_data(v, record.id, &section.key);
     if let Ok((incoming, _)) = v.related(record.id) {
         for r in incoming {
+            // Events planned on the record are listed (and open) in its Events block instead.
+            if card.events.is_some() && r.section == "events" && r.field == "record" {
+                continue;
+            }
             let label = v
                 .schema()
                 .section(&r.section)
@@ -96,7 +101,6 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
             card.related.push((label, r.title, format!("#{}", r.id)));
         }
     }
-    card.events = super::events::events_data(v, record.id, &section.key);
     if let Ok(history) = v.history(record.id) {
         for c in history.iter().rev().take(20) {
             let at = c.at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M");

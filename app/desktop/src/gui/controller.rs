@@ -51,6 +51,8 @@ pub struct ViewState {
     pub search: String,
     pub filter: String,
     pub group: Option<String>,
+    /// Today / overdue / this week, by assignee, by type (dated sections only).
+    pub quick: super::quick_filters::QuickFilters,
     pub sort: Vec<SortKey>,
     pub columns: Vec<ColumnLayout>,
     /// Saved column layouts per section key.
@@ -245,6 +247,7 @@ impl Controller {
         on!(on_select_group, |c, i| c.select_group(i));
         on!(on_search_edited, |c, t| c.search_edited(&t));
         on!(on_filter_accepted, |c, t| c.filter_accepted(&t));
+        on!(on_quick_changed, |c| c.quick_changed());
         on!(on_sort_by, |c, j, add| c.sort_by(j as usize, add));
         on!(on_row_clicked, |c, i, ctrl, shift| c
             .row_clicked(i as usize, ctrl, shift));
@@ -301,6 +304,7 @@ impl Controller {
         on!(on_reminders_check, |c| c.check_reminders());
         on!(on_reminder_open, |c, i| c.reminder_open(i as usize));
         on!(on_reminder_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
+        on!(on_reminder_snooze_until, |c, i, t| c.reminder_snooze_until(i as usize, &t));
         on!(on_reminder_dismiss, |c, i| c.reminder_dismiss(i as usize));
         on!(on_schema_edit_options, |c, i| c.schema_edit_options(i as usize));
         on!(on_schema_save_options, |c, o| c.schema_save_options(o));

@@ -4,8 +4,9 @@
 use super::controller::{Controller, with_controller};
 use super::ui::EventLine;
 use super::worker::Session;
+use cardbase_engine::agenda;
 use cardbase_engine::events::EventPlan;
-use cardbase_engine::{FieldType, Record, RecordId, Value, Vault};
+use cardbase_engine::{Record, RecordId, Value, Vault};
 use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
@@ -76,12 +77,17 @@ pub(super) fn events_data(v: &Vault, record: RecordId, section: &str) -> Option<
     })
 }
 
-/// A local date and time as typed ("2026-12-01 10:00").
+/// A local date and time as typed ("2026-12-01 10:00"), or a time from now ("2d").
 fn moment(text: &str) -> Result<DateTime<Utc>, String> {
-    match Value::parse_as(FieldType::Datetime, &[], None, text) {
-        Ok(Some(Value::DateTime(t))) => Ok(t),
-        Ok(_) => Err("Give a date and time, e.g. 2026-12-01 10:00.".to_string()),
-        Err(e) => Err(e),
+    agenda::parse_moment(text, Utc::now()).map_err(capitalized)
+}
+
+/// An engine message as the start of a sentence in the card.
+fn capitalized(message: String) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => message,
     }
 }
 
@@ -98,6 +104,8 @@ impl Controller {
             a.set_event_error("".into());
             a.set_event_completing(-1);
             a.set_event_plan_at("".into());
+            a.set_event_plan_duration("".into());
+            a.set_event_plan_assignee("".into());
             a.set_event_done_notes("".into());
             a.set_event_done_follow_up("".into());
             a.set_card_has_events(events.is_some());
@@ -142,13 +150,19 @@ impl Controller {
     /// The Plan row's Plan button: plans an event of the chosen type on the card's record.
     pub(super) fn event_plan(self: &Rc<Self>) {
         let Some(record) = self.card_record() else { return };
-        let Some((kind, at, remind)) = self.app(|a| {
+        let Some((kind, at, remind, duration, assignee)) = self.app(|a| {
             let kind = a.get_event_types().row_data(a.get_event_plan_type().max(0) as usize);
             let remind = REMIND_MINUTES
                 .get(a.get_event_plan_remind().max(0) as usize)
                 .copied()
                 .flatten();
-            (kind, a.get_event_plan_at().to_string(), remind)
+            (
+                kind,
+                a.get_event_plan_at().to_string(),
+                remind,
+                a.get_event_plan_duration().trim().to_string(),
+                a.get_event_plan_assignee().trim().to_string(),
+            )
         }) else {
             return;
         };
@@ -163,8 +177,20 @@ impl Controller {
                 return;
             }
         };
+        let duration = match duration.as_str() {
+            "" => None,
+            text => match agenda::parse_minutes(text) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.app(|a| a.set_event_error(format!("Duration: {e}").into()));
+                    return;
+                }
+            },
+        };
         let mut plan = EventPlan::new(&kind, at);
         plan.remind_minutes_before = remind;
+        plan.duration_minutes = duration;
+        plan.assignee = Some(assignee).filter(|a| !a.is_empty());
         self.worker.run(
             move |s: &mut Session| -> Result<(), String> {
                 let v = s.vault.as_mut().ok_or("No vault is open.")?;

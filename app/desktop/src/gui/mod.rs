@@ -8,6 +8,7 @@ mod events;
 mod form;
 mod photo_picker;
 mod plugins;
+mod quick_filters;
 pub mod reminders;
 mod rows;
 mod schema_editor;

@@ -121,10 +121,12 @@ impl Controller {
                 record: r.record.0 as i32,
             })
             .collect();
+        let mut fresh = false;
         for r in &due {
             if !self.notified.borrow_mut().insert(r.id.clone()) {
                 continue;
             }
+            fresh = true;
             let (summary, body) = notification_text(r);
             if let Err(e) = self.notifier.notify(&summary, &body)
                 && !self.notifications_off.replace(true)
@@ -135,7 +137,19 @@ impl Controller {
                 );
             }
         }
-        self.app(|a| a.set_reminders(ModelRc::new(VecModel::from(items))));
+        self.app(|a| {
+            a.set_reminders(ModelRc::new(VecModel::from(items)));
+            // Something newly due pops the panel up, unless the user is busy in a dialog.
+            let busy = a.get_form_open()
+                || a.get_import_open()
+                || a.get_export_open()
+                || a.get_schema_open()
+                || a.get_plugins_open()
+                || a.get_bulk_open();
+            if fresh && !busy && a.get_screen() == "main" {
+                a.set_reminders_open(true);
+            }
+        });
     }
 
     fn reminder_at(&self, index: usize) -> Option<ReminderItem> {
@@ -161,6 +175,29 @@ impl Controller {
         } else {
             Utc::now() + Duration::minutes(minutes as i64)
         };
+        let id = r.id.to_string();
+        self.notified.borrow_mut().remove(&id);
+        self.reminder_change(move |v| v.snooze_reminder(&id, until));
+    }
+
+    /// "Until…": snoozes to a typed date and time, or for a typed length of time ("3h").
+    pub(super) fn reminder_snooze_until(self: &Rc<Self>, index: usize, text: &str) {
+        let Some(r) = self.reminder_at(index) else { return };
+        let until = match cardbase_engine::agenda::parse_moment(text, Utc::now()) {
+            Ok(t) if t > Utc::now() => t,
+            Ok(_) => {
+                self.app(|a| a.set_reminder_error("That time has passed; give a later one.".into()));
+                return;
+            }
+            Err(e) => {
+                self.app(|a| a.set_reminder_error(e.into()));
+                return;
+            }
+        };
+        self.app(|a| {
+            a.set_reminder_error("".into());
+            a.set_reminder_custom(-1);
+        });
         let id = r.id.to_string();
         self.notified.borrow_mut().remove(&id);
         self.reminder_change(move |v| v.snooze_reminder(&id, until));

@@ -13,8 +13,13 @@ pub const PAGE: usize = 100;
 /// Pages kept; the oldest is dropped beyond this.
 const MAX_PAGES: usize = 12;
 
-/// The text of each cell of a row, and whether it reads right to left.
-pub type RowCells = Vec<(String, bool)>;
+/// One row as the worker reads it: the text of each cell and whether it reads right to left,
+/// and whether the record is overdue (a task or event past its date and still open).
+#[derive(Debug, Clone, Default)]
+pub struct RowCells {
+    pub cells: Vec<(String, bool)>,
+    pub overdue: bool,
+}
 
 /// Asks for a page of rows: (generation, page number, the ids on that page).
 pub type PageRequest = Box<dyn Fn(u64, usize, Vec<i64>)>;
@@ -190,10 +195,10 @@ impl Model for RecordRows {
         let pages = self.pages.borrow();
         let selected = self.selected.borrow().contains(&id);
         Some(match pages.get(&page).and_then(|p| p.get(row % PAGE)) {
-            Some(cells) => RowItem {
+            Some(row) => RowItem {
                 id: id as i32,
                 cells: ModelRc::new(VecModel::from(
-                    cells
+                    row.cells
                         .iter()
                         .map(|(t, rtl)| CellItem {
                             text: SharedString::from(t.as_str()),
@@ -203,12 +208,14 @@ impl Model for RecordRows {
                 )),
                 selected,
                 loaded: true,
+                overdue: row.overdue,
             },
             None => RowItem {
                 id: id as i32,
                 cells: ModelRc::default(),
                 selected,
                 loaded: false,
+                overdue: false,
             },
         })
     }

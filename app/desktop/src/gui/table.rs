@@ -6,10 +6,12 @@ use super::rows::RowCells;
 use super::text;
 use super::ui::{ColumnChoice, ColumnItem};
 use super::worker::Session;
+use cardbase_engine::agenda;
 use cardbase_engine::query::{Aggregate, AggregateFn, StatsQuery, parse_filter};
 use cardbase_engine::records::Record;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
+use chrono::{DateTime, Utc};
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -50,8 +52,15 @@ pub(super) fn cell_text(vault: &Vault, field: &Field, value: &Value) -> (String,
     (text::bidi_display(&raw), rtl)
 }
 
-fn row_cells(vault: &Vault, section: &Section, record: Option<&Record>, keys: &[String]) -> RowCells {
-    keys.iter()
+fn row_cells(
+    vault: &Vault,
+    section: &Section,
+    record: Option<&Record>,
+    keys: &[String],
+    now: DateTime<Utc>,
+) -> RowCells {
+    let cells = keys
+        .iter()
         .map(|k| {
             let value = record.and_then(|r| r.get(k));
             match (section.field(k), value) {
@@ -59,7 +68,11 @@ fn row_cells(vault: &Vault, section: &Section, record: Option<&Record>, keys: &[
                 _ => (String::new(), false),
             }
         })
-        .collect()
+        .collect();
+    RowCells {
+        cells,
+        overdue: record.is_some_and(|r| agenda::is_overdue(section, r, now)),
+    }
 }
 
 /// What a refresh of the table brings back from the engine.
@@ -82,6 +95,7 @@ impl Controller {
             view.search.clear();
             view.filter.clear();
             view.group = None;
+            view.quick = Default::default();
             view.sort.clear();
             let saved = view.layouts.get(&key).cloned().unwrap_or_default();
             let valid: Vec<ColumnLayout> = saved.into_iter().filter(|c| section.field(&c.key).is_some()).collect();
@@ -98,6 +112,10 @@ impl Controller {
             a.set_filter_error("".into());
             a.set_current_group(-1);
         });
+        let section = self.schema.borrow().section(&key).cloned();
+        if let Some(section) = section {
+            self.show_quick_filters(&section);
+        }
         self.save_setting("ui.last_section", key);
         self.show_columns();
         // The table first: on a large section the groups (a scan of every record) take longer,
@@ -120,9 +138,14 @@ impl Controller {
                 .clone();
             Some(format!("{field} = {}", quote(&g)))
         });
+        let quick = schema
+            .section(&view.section)
+            .map(|s| view.quick.expressions(s))
+            .unwrap_or_default();
         [Some(view.filter.clone()), group]
             .into_iter()
             .flatten()
+            .chain(quick)
             .filter(|f| !f.trim().is_empty())
             .collect()
     }
@@ -203,11 +226,14 @@ impl Controller {
                             .section(&q.section)
                             .and_then(|s| s.field(&key))
                             .map(|f| f.label.clone());
-                        let show = |i: usize| {
-                            row.values[i]
-                                .as_ref()
-                                .map(|v| v.display())
-                                .unwrap_or_else(|| "—".into())
+                        let show = |i: usize| match &row.values[i] {
+                            // An average of whole numbers is rarely whole: two decimals read best.
+                            Some(Value::Number(n)) if n.fract() != 0.0 => format!("{n:.2}")
+                                .trim_end_matches('0')
+                                .trim_end_matches('.')
+                                .to_string(),
+                            Some(v) => v.display(),
+                            None => "—".into(),
                         };
                         footer.push_str(&format!(
                             "   {}: sum {}  avg {}  min {}  max {}",
@@ -291,8 +317,9 @@ impl Controller {
                 };
                 let wanted: Vec<RecordId> = ids.iter().map(|i| RecordId(*i)).collect();
                 let records = v.records_by_ids(&section, &wanted).unwrap_or_default();
+                let now = Utc::now();
                 ids.iter()
-                    .map(|id| row_cells(v, &sec, records.iter().find(|r| r.id.0 == *id), &keys))
+                    .map(|id| row_cells(v, &sec, records.iter().find(|r| r.id.0 == *id), &keys, now))
                     .collect::<Vec<_>>()
             },
             move |rows| with_controller(|c| c.rows.fill_page(generation, page, rows)),
@@ -753,6 +780,7 @@ impl Controller {
         self.refresh_table();
         self.refresh_sections();
         self.load_groups();
+        self.reload_assignees();
     }
 }
 
