@@ -304,7 +304,8 @@ impl Controller {
         on!(on_reminders_check, |c| c.check_reminders());
         on!(on_reminder_open, |c, i| c.reminder_open(i as usize));
         on!(on_reminder_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
-        on!(on_reminder_snooze_until, |c, i, t| c.reminder_snooze_until(i as usize, &t));
+        on!(on_reminder_snooze_until, |c, i, t| c
+            .reminder_snooze_until(i as usize, &t));
         on!(on_reminder_dismiss, |c, i| c.reminder_dismiss(i as usize));
         on!(on_schema_edit_options, |c, i| c.schema_edit_options(i as usize));
         on!(on_schema_save_options, |c, o| c.schema_save_options(o));
