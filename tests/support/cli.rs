@@ -27,17 +27,22 @@ impl Env {
         env
     }
 
-    pub fn run_with(&self, args: &[&str], passphrase: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_cardbase"))
+    /// The `cardbase` command on this vault, not started yet (to spawn, pipe or kill it).
+    pub fn command(&self, args: &[&str], passphrase: &str) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_cardbase"));
+        command
             .args(args)
             .env("CARDBASE_VAULT", &self.vault)
             .env("CARDBASE_PASSPHRASE", passphrase)
             // Keep the user's real data dir out of tests.
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .env("TZ", "UTC")
-            .output()
-            .expect("cardbase runs")
+            .env("TZ", "UTC");
+        command
+    }
+
+    pub fn run_with(&self, args: &[&str], passphrase: &str) -> Output {
+        self.command(args, passphrase).output().expect("cardbase runs")
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

@@ -29,6 +29,12 @@ pub enum Error {
     TooNew { path: PathBuf, found: i64, supported: i64 },
     #[error("cannot open vault {} for writing: {reason}", .path.display())]
     NotWritable { path: PathBuf, reason: String },
+    #[error("no space left for vault {} (the disk is full); free some space and try again", .0.display())]
+    DiskFull(PathBuf),
+    #[error("no backup at {}", .0.display())]
+    NoBackup(PathBuf),
+    #[error("backup {} is damaged ({} problems, the first: {})", .path.display(), .problems.len(), .problems.first().map(String::as_str).unwrap_or_default())]
+    BackupDamaged { path: PathBuf, problems: Vec<String> },
     #[error("the passphrase must not be empty")]
     EmptyPassphrase,
     #[error("{}: {source}", .path.display())]
@@ -76,6 +82,28 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether a database error means the vault file is damaged: a page failed its
+    /// authentication or SQLite found the file malformed while reading it.
+    pub fn is_damage(&self) -> bool {
+        use rusqlite::ffi::ErrorCode;
+        match self {
+            Error::Sql(e) => matches!(
+                e.sqlite_error_code(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether the disk (or the user's quota) had no room for a change.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            Error::DiskFull(_) => true,
+            Error::Sql(e) => e.sqlite_error_code() == Some(rusqlite::ffi::ErrorCode::DiskFull),
+            _ => false,
+        }
+    }
+
     pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
         Error::InvalidValue {
             field: field.to_string(),

@@ -4,7 +4,9 @@
 
 mod support;
 
-use cardbase_engine::{Error, Passphrase, Preset, Query, Vault};
+use cardbase_engine::import::{self, ImportOptions};
+use cardbase_engine::schema::SchemaFile;
+use cardbase_engine::{Error, FieldType, Passphrase, Preset, Query, Vault};
 use std::path::{Path, PathBuf};
 use support::*;
 
@@ -161,6 +163,31 @@ fn a_backup_opens_with_the_same_passphrase_and_holds_the_same_records() {
     ));
 }
 
+#[test]
+fn a_backup_cut_short_never_takes_a_backups_name_and_is_cleared_away() {
+    let v = personal();
+    let dir = v.dir.path().join("backups");
+    std::fs::create_dir_all(&dir).unwrap();
+    // What a copy killed part way leaves: a `.partial`, never the final name.
+    let cut = dir.join("test-20260101-120000.000-import.cardbase.partial");
+    std::fs::write(&cut, b"half a copy").unwrap();
+    let other = dir.join("other-20260101-120000.000-import.cardbase.partial");
+    std::fs::write(&other, b"another vault's").unwrap();
+    let out = dir.join("manual.cardbase");
+    std::fs::write(dir.join("manual.cardbase.partial"), b"stale").unwrap();
+
+    v.backup_to(&out).unwrap();
+    let made = v.auto_backup("import").unwrap();
+
+    assert!(!cut.exists(), "this vault's leftover is removed");
+    assert!(other.exists(), "another vault's is left alone");
+    assert!(!dir.join("manual.cardbase.partial").exists());
+    for path in [out, made] {
+        let copy = Vault::open(&path, &passphrase()).unwrap();
+        assert!(copy.check().unwrap().problems.is_empty(), "{}", path.display());
+    }
+}
+
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -189,46 +216,176 @@ fn assert_no_plaintext(path: &Path, markers: &[&str], when: &str) {
     assert!(checked > 0, "{when}: no vault file to check");
 }
 
+/// Fails if any file under `dir` (the vault, its log and shared memory, backups) holds any
+/// of the byte patterns.
+#[track_caller]
+fn assert_no_plaintext_under(dir: &Path, patterns: &[(String, Vec<u8>)], when: &str) {
+    let mut files = vec![dir.to_path_buf()];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        checked += 1;
+        for (what, needle) in patterns {
+            assert!(!contains(&bytes, needle), "{when}: {} holds {what}", path.display());
+        }
+    }
+    assert!(checked > 0, "{when}: no file to check");
+}
+
+/// A section with one field of every type, for the plaintext scan.
+const EVERY_TYPE: &str = r#"
+name = "Every type"
+[[sections]]
+key = "things"
+label = "Things"
+title = ["text"]
+fields = [
+  { key = "text", label = "Text", type = "text" },
+  { key = "long_text", label = "Long text", type = "long_text" },
+  { key = "number", label = "Number", type = "number" },
+  { key = "money", label = "Money", type = "money", currency = "EUR" },
+  { key = "percent", label = "Percent", type = "percent" },
+  { key = "date", label = "Date", type = "date" },
+  { key = "date_no_year", label = "Birthday", type = "date_no_year" },
+  { key = "datetime", label = "When", type = "datetime" },
+  { key = "checkbox", label = "Done", type = "checkbox" },
+  { key = "choice", label = "Choice", type = "choice", choices = ["Plainchoicezq81", "Выборщъюх", "گزینهژپچ"] },
+  { key = "tags", label = "Tags", type = "tags" },
+  { key = "phones", label = "Phones", type = "phones" },
+  { key = "emails", label = "E-mails", type = "emails" },
+  { key = "urls", label = "Links", type = "urls" },
+  { key = "addresses", label = "Addresses", type = "addresses" },
+  { key = "photo", label = "Photo", type = "photo" },
+  { key = "relation", label = "Related", type = "relation", target = "things" },
+  { key = "secret", label = "Secret", type = "secret" },
+]
+"#;
+
 #[test]
 fn no_record_text_reaches_the_vault_files_in_plaintext() {
-    let mut v = personal();
-    let path = v.path();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault").join("secret.cardbase");
+    let schema = SchemaFile::parse("every-type.toml", EVERY_TYPE).unwrap();
+    let mut v = Vault::create_with_schema(&path, &passphrase(), &schema).unwrap();
     let markers = ["Plainmarkerzq81", "Маркерщъюх", "نشانگرژپچ"];
+    let choices = ["Plainchoicezq81", "Выборщъюх", "گزینهژپچ"];
+    // Numbers are stored as binary integers and reals: look for those bytes too (SQLite
+    // writes them big-endian; this money in cents needs six bytes, which noise will not match).
+    let mut patterns: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut text = |t: &str| {
+        patterns.push((format!("{t:?} in UTF-8"), t.as_bytes().to_vec()));
+        patterns.push((format!("{t:?} in UTF-16LE"), utf16le(t)));
+    };
+    for m in markers.iter().chain(&choices) {
+        text(m);
+    }
+    for t in ["plainmail7q@", "plainsite7q.example", "93184527", "7345982341"] {
+        text(t);
+    }
+    patterns.push((
+        "the number as a real".into(),
+        7_345_982_341.25f64.to_be_bytes().to_vec(),
+    ));
+    patterns.push((
+        "the money in cents".into(),
+        734_598_234_125i64.to_be_bytes()[2..].to_vec(),
+    ));
+    patterns.push(("the percent as a real".into(), 37.4591f64.to_be_bytes().to_vec()));
+    let photo_file = dir.path().join("outside").join("photo.png");
+    std::fs::create_dir_all(photo_file.parent().unwrap()).unwrap();
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(markers.concat().as_bytes());
+    std::fs::write(&photo_file, &png).unwrap();
+    let photo = format!("@{}", photo_file.display());
+
     let mut last = None;
-    for (i, m) in markers.iter().enumerate() {
-        let phone = format!("+7 999 {i}00-11-22");
+    for (i, (m, choice)) in markers.iter().zip(&choices).enumerate() {
+        let long = format!("{m}\n{}", m.repeat(40));
+        let phone = format!("mobile: +7 931 845 27{i}9");
+        let mail = format!("plainmail7q@example{i}.org");
+        let url = format!("https://plainsite7q.example/{i}");
+        let address = format!("{m} street {i}, {m} city");
+        let relation = last
+            .map(|id: cardbase_engine::RecordId| id.to_string())
+            .unwrap_or_default();
         let id = add(
             &mut v,
-            "contacts",
-            &[("first_name", m), ("notes", &format!("{m} {m}")), ("phones", &phone)],
-        );
-        add(&mut v, "links", &[("title", m), ("password", m)]);
-        add(
-            &mut v,
-            "notes",
-            &[("title", "Memo"), ("text", &m.repeat(50)), ("tags", m)],
+            "things",
+            &[
+                ("text", m),
+                ("long_text", &long),
+                ("number", "7345982341.25"),
+                ("money", "7345982341.25"),
+                ("percent", "37.4591"),
+                ("date", "2026-11-27"),
+                ("date_no_year", "--03-14"),
+                ("datetime", "2026-11-27 10:00"),
+                ("checkbox", "yes"),
+                ("choice", choice),
+                ("tags", m),
+                ("phones", &phone),
+                ("emails", &mail),
+                ("urls", &url),
+                ("addresses", &address),
+                ("photo", &photo),
+                ("relation", &relation),
+                ("secret", m),
+            ],
         );
         last = Some(id);
     }
     let id = last.unwrap();
-    set(&mut v, id, &[("nickname", markers[0])]);
+    set(&mut v, id, &[("long_text", &markers[0].repeat(3))]);
     v.delete_record(id).unwrap();
     v.restore_record(id).unwrap();
-    assert_eq!(
-        found(&v, "contacts", markers[1]).len(),
-        1,
-        "the markers are in the vault"
-    );
+    // A search, an import, a schema change that rewrites values, and a backup.
+    assert_eq!(found(&v, "things", markers[1]).len(), 1, "the markers are in the vault");
+    assert_eq!(found(&v, "things", "93184527").len(), 3, "phone digits are indexed");
+    let csv = dir.path().join("outside").join("more.csv");
+    let rows: String = markers.iter().map(|m| format!("{m}Import,{m} {m}\n")).collect();
+    std::fs::write(&csv, format!("Text,Tags\n{rows}")).unwrap();
+    let mut reader = import::open(&csv, &import::OpenOptions::default()).unwrap();
+    let headers = reader.headers().to_vec();
+    let options = ImportOptions {
+        section: "things".into(),
+        mapping: v.suggest_mapping("things", &headers).unwrap(),
+        upsert: None,
+        on_existing: import::Existing::Update,
+        skip_bad_rows: false,
+        dry_run: false,
+        date_order: import::DateOrder::DayFirst,
+    };
+    let report = v
+        .import(reader.as_mut(), "more.csv", &options, &mut |_, _| true)
+        .unwrap();
+    assert!(report.committed);
+    v.change_field_type("things", "tags", FieldType::Text, &Default::default())
+        .unwrap();
+    v.change_field_type("things", "number", FieldType::Text, &Default::default())
+        .unwrap();
+    let backup = v.auto_backup("test").unwrap();
+    assert_eq!(found(&v, "things", &format!("{}Import", markers[2])).len(), 1);
+    let vault_dir = path.parent().unwrap();
 
     assert_no_plaintext(&path, &markers, "while the vault is open");
     assert!(sidecar(&path, "-wal").exists(), "writes go through the write-ahead log");
+    assert_no_plaintext_under(vault_dir, &patterns, "while the vault is open");
 
-    drop(v.vault);
-    assert_no_plaintext(&path, &markers, "after the vault is closed");
+    drop(v);
+    assert_no_plaintext_under(vault_dir, &patterns, "after the vault is closed");
 
     let v = Vault::open(&path, &passphrase()).unwrap();
-    assert_eq!(found(&v, "contacts", markers[2]).len(), 1);
-    assert_no_plaintext(&path, &markers, "after reopening");
+    // The record, and the imported row whose text starts with the marker.
+    assert_eq!(found(&v, "things", markers[2]).len(), 2);
+    assert_no_plaintext_under(vault_dir, &patterns, "after reopening");
+    let copy = Vault::open(&backup, &passphrase()).unwrap();
+    assert_eq!(found(&copy, "things", &format!("{}Import", markers[0])).len(), 1);
+    drop(copy);
+    assert_no_plaintext_under(vault_dir, &patterns, "after opening the backup");
 }
 
 #[test]

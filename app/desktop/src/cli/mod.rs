@@ -1,5 +1,7 @@
 //! The `cardbase` command line: every engine operation, scriptable, with `--help` everywhere.
 
+mod backup;
+mod batch;
 mod events;
 mod output;
 mod passphrase;
@@ -90,8 +92,13 @@ pub enum Command {
     },
     /// Move a record to the bin (restorable)
     Delete { id: String },
-    /// Bring a deleted record back
-    Restore { id: String },
+    /// Bring a deleted record back (an ID), or put a backup in the vault's place (a FILE; its
+    /// passphrase from CARDBASE_BACKUP_PASSPHRASE or a prompt; the vault as it was is kept
+    /// under backups/)
+    Restore {
+        #[arg(value_name = "ID|FILE")]
+        target: String,
+    },
     /// Show a record's history of changes
     History { id: String },
     /// Undo the last change to records (a create, an edit, a delete or a restore)
@@ -153,6 +160,9 @@ pub enum Command {
     },
     /// Check the vault's encryption and integrity
     Check,
+    /// Adds and edits from stdin, one per tab-separated line, each committed on its own
+    #[command(hide = true)]
+    Batch,
     /// Plugins: list, install, remove, enable, disable, and check, run or start one
     #[command(subcommand)]
     Plugin(plugin::PluginCommand),
@@ -178,6 +188,39 @@ impl Ctx {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
+    let vault = cli.vault.clone();
+    run_command(cli).map_err(|e| about_vault(e, vault))
+}
+
+/// A database error from inside a command names the vault, and says what to do when the
+/// disk is full or the file turns out to be damaged.
+fn about_vault(e: anyhow::Error, vault: Option<PathBuf>) -> anyhow::Error {
+    use cardbase_engine::Error as E;
+    let Some(engine @ E::Sql(_)) = e.chain().find_map(|c| c.downcast_ref::<E>()) else {
+        return e;
+    };
+    let path = vault.or_else(|| default_vault_path().ok()).unwrap_or_default();
+    let what = if engine.is_disk_full() {
+        E::DiskFull(path).to_string()
+    } else if engine.is_damage() {
+        format!(
+            "vault {} is damaged ({engine}); `cardbase check` lists the problems, `cardbase restore FILE` puts a backup in its place",
+            path.display()
+        )
+    } else {
+        format!("vault {}: {engine}", path.display())
+    };
+    // The database error's own causes only repeat it ("…: Error code 13: …"): stop there.
+    let mut parts: Vec<String> = e
+        .chain()
+        .take_while(|c| c.downcast_ref::<E>().is_none())
+        .map(|c| c.to_string())
+        .collect();
+    parts.push(what);
+    anyhow::anyhow!(parts.join(": "))
+}
+
+fn run_command(cli: Cli) -> Result<()> {
     let path = match cli.vault {
         Some(p) => p,
         None => default_vault_path()?,
@@ -204,7 +247,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Sections => output::sections(&ctx.open()?),
         Command::Fields { section, all } => output::fields(&ctx.open()?, &section, all),
-        Command::Schema(cmd) => schema::run(&mut ctx.open()?, cmd),
+        Command::Schema(cmd) => {
+            let mut vault = ctx.open()?;
+            // The edits that rewrite or delete stored values get a backup first.
+            use schema::SchemaCommand as S;
+            if matches!(cmd, S::ChangeType { .. } | S::EmptyBin { yes: true } | S::Import { .. }) {
+                let backup = vault.auto_backup("schema")?;
+                println!("Backed up the vault to {} first.", backup.display());
+            }
+            schema::run(&mut vault, cmd)
+        }
         Command::Add { section, set } => records::add(&mut ctx.open()?, &section, &set),
         Command::Get {
             id,
@@ -213,7 +265,11 @@ pub fn run(cli: Cli) -> Result<()> {
         } => records::get(&ctx.open()?, &id, format, show_secrets),
         Command::Edit { id, set } => records::edit(&mut ctx.open()?, &id, &set),
         Command::Delete { id } => records::delete(&mut ctx.open()?, &id, true),
-        Command::Restore { id } => records::delete(&mut ctx.open()?, &id, false),
+        // Record ids are numbers (`12`, `#12`); anything else is a backup file.
+        Command::Restore { target } => match records::parse_id(&target) {
+            Ok(_) => records::delete(&mut ctx.open()?, &target, false),
+            Err(_) => backup::restore(&ctx.path, Path::new(&target)),
+        },
         Command::History { id } => records::history(&ctx.open()?, &id),
         Command::Undo => match ctx.open()?.undo()? {
             Some(ids) => {
@@ -304,6 +360,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Plugin(cmd) => plugin::run(&ctx, cmd),
+        Command::Batch => batch::run(&mut ctx.open()?),
         Command::Event(cmd) => events::run(&mut ctx.open()?, cmd),
         Command::Check => {
             let vault = ctx.open()?;
@@ -319,7 +376,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     println!("problem: {p}");
                 }
                 bail!(
-                    "vault {} has {} problems",
+                    "vault {} is damaged: {} problems (listed above); `cardbase restore FILE` puts a backup in its place",
                     vault.path().display(),
                     report.problems.len()
                 )

@@ -8,10 +8,16 @@ use std::path::Path;
 
 pub const ENV: &str = "CARDBASE_PASSPHRASE";
 pub const NEW_ENV: &str = "CARDBASE_NEW_PASSPHRASE";
+pub const BACKUP_ENV: &str = "CARDBASE_BACKUP_PASSPHRASE";
 
 /// The passphrase of an existing vault.
 pub fn existing(file: Option<&Path>) -> Result<Passphrase> {
-    from_sources(ENV, file)?.map_or_else(|| prompt("Vault passphrase: "), Ok)
+    from_sources(ENV, file)?.map_or_else(|| prompt("Vault passphrase: ", ENV), Ok)
+}
+
+/// The passphrase of a backup to restore: `CARDBASE_BACKUP_PASSPHRASE` or a prompt.
+pub fn backup() -> Result<Passphrase> {
+    from_sources(BACKUP_ENV, None)?.map_or_else(|| prompt("Backup passphrase: ", BACKUP_ENV), Ok)
 }
 
 /// A passphrase given without asking (environment or file), if any.
@@ -24,8 +30,8 @@ pub fn new(env: &str, file: Option<&Path>) -> Result<Passphrase> {
     if let Some(p) = from_sources(env, file)? {
         return Ok(p);
     }
-    let first = prompt("New passphrase: ")?;
-    let second = prompt("Repeat the passphrase: ")?;
+    let first = prompt("New passphrase: ", env)?;
+    let second = prompt("Repeat the passphrase: ", env)?;
     if first.expose() != second.expose() {
         bail!("the two passphrases differ; nothing was changed");
     }
@@ -42,9 +48,15 @@ fn from_sources(env: &str, file: Option<&Path>) -> Result<Option<Passphrase>> {
     Ok(std::env::var(env).ok().filter(|p| !p.is_empty()).map(Passphrase::new))
 }
 
-fn prompt(text: &str) -> Result<Passphrase> {
+/// Asks on the terminal; without one, says which variable gives the passphrase instead.
+fn prompt(text: &str, env: &str) -> Result<Passphrase> {
+    let or_file = if env == BACKUP_ENV {
+        ""
+    } else {
+        " or use --passphrase-file"
+    };
     let p = rpassword::prompt_password(text)
-        .with_context(|| format!("cannot ask for the passphrase (no terminal); set {ENV} or use --passphrase-file"))?;
+        .with_context(|| format!("cannot ask for the passphrase (no terminal); set {env}{or_file}"))?;
     if p.is_empty() {
         bail!("the passphrase must not be empty");
     }

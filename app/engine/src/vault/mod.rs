@@ -6,6 +6,7 @@
 //! long as a [`Vault`] lives, and a second opener gets [`Error::VaultInUse`].
 
 mod functions;
+mod restore;
 pub(crate) mod store;
 pub(crate) mod tables;
 
@@ -16,6 +17,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
+
+pub use restore::Restored;
 
 /// A vault passphrase, wiped from memory when dropped.
 #[derive(Clone)]
@@ -125,31 +128,7 @@ impl Vault {
     /// Opens an existing vault. The file is not modified when the passphrase is wrong or the
     /// file is not a vault.
     pub fn open(path: &Path, passphrase: &Passphrase) -> Result<Vault> {
-        let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => Error::VaultMissing(path.to_path_buf()),
-            _ => Error::Io {
-                path: path.to_path_buf(),
-                source,
-            },
-        })?;
-        if meta.is_dir() {
-            return Err(Error::IsDirectory(path.to_path_buf()));
-        }
-        if meta.len() == 0 {
-            return Err(Error::EmptyFile(path.to_path_buf()));
-        }
-        let mut head = [0u8; 16];
-        let mut file = File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        if file.read_exact(&mut head).is_ok() && &head == SQLITE_HEADER {
-            return Err(Error::PlainSqlite(path.to_path_buf()));
-        }
-        if meta.len() < 512 || meta.len() % 512 != 0 {
-            // SQLCipher files are whole pages; anything else was cut short or is not a vault.
-            return Err(Error::WrongPassphraseOrDamaged(path.to_path_buf()));
-        }
+        sniff(path)?;
         let lock = OpenOptions::new()
             .read(true)
             .write(true)
@@ -227,19 +206,30 @@ impl Vault {
     }
 
     /// Writes an encrypted copy of the vault (same passphrase) to `out`, which must not exist.
+    ///
+    /// The copy is written to `<out>.partial`, flushed to disk and only then renamed to `out`,
+    /// so a crash or a full disk never leaves a half-written file under the backup's name.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
         if out.exists() {
             return Err(Error::VaultExists(out.to_path_buf()));
         }
-        let out_str = out.to_str().ok_or_else(|| Error::Io {
+        let partial = sidecar(out, PARTIAL);
+        let partial_str = partial.to_str().ok_or_else(|| Error::Io {
             path: out.to_path_buf(),
             source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path is not valid UTF-8"),
         })?;
+        // A leftover of a copy that was cut short; ATTACH would open it instead of a new file.
+        remove_if_exists(&partial)?;
         let result = (|| -> rusqlite::Result<()> {
             self.conn.execute(
                 "ATTACH DATABASE ?1 AS backup KEY ?2",
-                [out_str, self.passphrase.expose()],
+                [partial_str, self.passphrase.expose()],
             )?;
+            // The export runs one transaction per table and index; journaling and syncing each
+            // cost seconds on a slow disk. The copy is synced once below, and a copy cut short
+            // is never renamed into place, so neither is needed.
+            self.conn
+                .execute_batch("PRAGMA backup.journal_mode = OFF; PRAGMA backup.synchronous = OFF;")?;
             let exported = self.conn.query_row("SELECT sqlcipher_export('backup')", [], |_| Ok(()));
             let version: i64 = self.conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
             let set = self
@@ -248,49 +238,25 @@ impl Vault {
             self.conn.execute_batch("DETACH DATABASE backup")?;
             exported.and(set)
         })();
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(out);
-            return Err(e.into());
+        let result = result
+            .map_err(Error::from)
+            .and_then(|()| sync_file(&partial))
+            .and_then(|()| rename(&partial, out));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&partial);
         }
-        Ok(())
+        result
     }
 
     /// Writes an encrypted backup beside the vault (`backups/<name>-<time>-<reason>.cardbase`)
     /// before a risky step such as a large import, keeping the newest [`AUTO_BACKUPS`] of
     /// these. Returns the backup's path.
     pub fn auto_backup(&self, reason: &str) -> Result<PathBuf> {
-        let dir = self.path.with_file_name("backups");
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let stem = self.name();
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
-        let out = dir.join(format!("{stem}-{stamp}-{reason}.cardbase"));
+        let dir = backup_dir(&self.path);
+        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        let out = dir.join(format!("{}-{}-{reason}.cardbase", self.name(), backup_stamp()));
         self.backup_to(&out)?;
-        let prefix = format!("{stem}-");
-        let suffix = format!("-{reason}.cardbase");
-        let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|source| Error::Io {
-                path: dir.clone(),
-                source,
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                // Only this vault's: what lies between name and reason must be a time stamp,
-                // so "clients-2023.cardbase"'s backups are not taken for "clients"'s.
-                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                    n.strip_prefix(&prefix)
-                        .and_then(|r| r.strip_suffix(&suffix))
-                        .is_some_and(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S%.3f").is_ok())
-                })
-            })
-            .collect();
-        // Time stamps sort as text; the oldest go first.
-        old.sort();
-        while old.len() > AUTO_BACKUPS {
-            let _ = std::fs::remove_file(old.remove(0));
-        }
+        prune_backups(&self.path, reason)?;
         Ok(out)
     }
 
@@ -298,34 +264,61 @@ impl Vault {
     /// integrity check, and foreign keys.
     pub fn check(&self) -> Result<CheckReport> {
         let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA cipher_integrity_check")?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        for row in rows {
-            problems.push(format!("encryption: {}", row?));
-        }
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let row = row?;
-            if row != "ok" {
-                problems.push(row);
+        // A damaged page can stop a step part way; that is a finding, and the other steps
+        // still run.
+        let mut step = |what: &str, result: Result<Vec<String>>| match result {
+            Ok(found) => {
+                problems.extend(found);
+                Ok(())
             }
-        }
-        let fk: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
-        if fk > 0 {
-            problems.push(format!("{fk} broken references between records"));
-        }
+            Err(e) if e.is_damage() => {
+                problems.push(format!("{what} stopped: {e}"));
+                Ok(())
+            }
+            Err(e) => Err(e),
+        };
+        step(
+            "the encryption check",
+            self.strings("PRAGMA cipher_integrity_check")
+                .map(|rows| rows.into_iter().map(|r| format!("encryption: {r}")).collect()),
+        )?;
+        step(
+            "the integrity check",
+            self.strings("PRAGMA integrity_check")
+                .map(|rows| rows.into_iter().filter(|r| r != "ok").collect()),
+        )?;
+        step(
+            "the reference check",
+            self.conn
+                .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(Error::from)
+                .map(|fk| match fk {
+                    0 => Vec::new(),
+                    n => vec![format!("{n} broken references between records")],
+                }),
+        )?;
         let mut records = Vec::new();
         for s in self.schema.live_sections() {
-            let n: i64 = self.conn.query_row(
+            let counted = self.conn.query_row(
                 &format!("SELECT count(*) FROM {} WHERE deleted = 0", s.table()),
                 [],
                 |r| r.get(0),
-            )?;
-            records.push((s.key.clone(), n));
+            );
+            match counted.map_err(Error::from) {
+                Ok(n) => records.push((s.key.clone(), n)),
+                Err(e) => step(&format!("counting {}", s.key), Err(e))?,
+            }
         }
         Ok(CheckReport { problems, records })
+    }
+
+    /// The first column of every row a statement returns, as text.
+    fn strings(&self, sql: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The vault's file name without extension, for window titles.
@@ -353,10 +346,130 @@ impl Vault {
     }
 }
 
+/// What a file being written is called until it is complete: `<name>.partial`.
+const PARTIAL: &str = ".partial";
+
 fn sidecar(path: &Path, ext: &str) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(ext);
     PathBuf::from(s)
+}
+
+/// Where the automatic backups of the vault at `vault` go: `backups/` beside it.
+fn backup_dir(vault: &Path) -> PathBuf {
+    vault.with_file_name("backups")
+}
+
+const BACKUP_STAMP: &str = "%Y%m%d-%H%M%S%.3f";
+
+/// A time stamp for a backup's name; such names sort by time.
+fn backup_stamp() -> String {
+    chrono::Local::now().format(BACKUP_STAMP).to_string()
+}
+
+/// Deletes the oldest automatic backups of one reason beyond [`AUTO_BACKUPS`], and copies of
+/// the same vault that a crash cut short (`*.partial`; the caller holds the vault's lock, so
+/// no other process is writing one).
+fn prune_backups(vault: &Path, reason: &str) -> Result<()> {
+    let dir = backup_dir(vault);
+    let stem = vault
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!("{stem}-");
+    let suffix = format!("-{reason}.cardbase");
+    let mut old = Vec::new();
+    let entries = std::fs::read_dir(&dir).map_err(io_error(&dir))?;
+    for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let (name, partial) = match name.strip_suffix(PARTIAL) {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
+        // Only this vault's: what lies between name and reason must be a time stamp, so
+        // "clients-2023.cardbase"'s backups are not taken for "clients"'s.
+        let ours = name
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(&suffix))
+            .is_some_and(|stamp| chrono::NaiveDateTime::parse_from_str(stamp, BACKUP_STAMP).is_ok());
+        if ours && partial {
+            let _ = std::fs::remove_file(&path);
+        } else if ours {
+            old.push(path);
+        }
+    }
+    // Time stamps sort as text; the oldest go first.
+    old.sort();
+    while old.len() > AUTO_BACKUPS {
+        let path = old.remove(0);
+        let _ = std::fs::remove_file(sidecar(&path, "-wal"));
+        let _ = std::fs::remove_file(&path);
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn remove_if_exists(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(path)(e)),
+        _ => Ok(()),
+    }
+}
+
+/// Flushes a file's contents to the disk.
+fn sync_file(path: &Path) -> Result<()> {
+    File::open(path).and_then(|f| f.sync_all()).map_err(io_error(path))
+}
+
+/// Renames `from` to `to` (replacing it) and flushes the directory, so the new name survives
+/// a crash.
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(io_error(to))?;
+    let dir = to
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // Directories cannot be opened for syncing everywhere; the rename itself has happened.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Tells what a file is before anything opens it as a database: missing, a directory, empty,
+/// plain SQLite, or not whole pages (cut short, or not a vault). Reads only the first bytes.
+fn sniff(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::VaultMissing(path.to_path_buf()),
+        _ => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(Error::IsDirectory(path.to_path_buf()));
+    }
+    if meta.len() == 0 {
+        return Err(Error::EmptyFile(path.to_path_buf()));
+    }
+    let mut head = [0u8; 16];
+    let mut file = File::open(path).map_err(io_error(path))?;
+    if file.read_exact(&mut head).is_ok() && &head == SQLITE_HEADER {
+        return Err(Error::PlainSqlite(path.to_path_buf()));
+    }
+    if meta.len() < 512 || meta.len() % 512 != 0 {
+        // SQLCipher files are whole pages; anything else was cut short or is not a vault.
+        return Err(Error::WrongPassphraseOrDamaged(path.to_path_buf()));
+    }
+    Ok(())
 }
 
 fn lock_exclusive(file: &File, path: &Path) -> Result<()> {
@@ -410,6 +523,11 @@ fn open_error(e: rusqlite::Error, path: &Path) -> Error {
     match e.sqlite_error_code() {
         Some(ErrorCode::NotADatabase) => Error::WrongPassphraseOrDamaged(path.to_path_buf()),
         Some(ErrorCode::DatabaseCorrupt) => Error::WrongPassphraseOrDamaged(path.to_path_buf()),
+        Some(ErrorCode::DiskFull) => Error::DiskFull(path.to_path_buf()),
+        // The shared-memory file beside the vault could not grow: the disk is full.
+        _ if matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE) => {
+            Error::DiskFull(path.to_path_buf())
+        }
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Error::NotWritable {
             path: path.to_path_buf(),
             reason: e.to_string(),
