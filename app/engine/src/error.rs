@@ -51,6 +51,9 @@ pub enum Error {
 
     #[error("no record {0}")]
     NoRecord(String),
+    /// A record is not in the state the change needs ("record 5 is already in the bin").
+    #[error("{0}")]
+    RecordState(String),
     #[error("field {field:?}: {message}")]
     InvalidValue { field: String, message: String },
     #[error("field {field:?} is required")]

@@ -285,7 +285,10 @@ fn a_deleted_record_is_not_listed_or_found_but_is_listed_in_the_bin() {
         v.update_record_from_text(ann, &[("first_name", "Anna")]),
         Err(Error::NoRecord(_))
     ));
-    assert!(matches!(v.delete_record(ann), Err(Error::NoRecord(_))));
+    match v.delete_record(ann) {
+        Err(Error::RecordState(m)) => assert_eq!(m, format!("record {ann} is already in the bin")),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -299,7 +302,10 @@ fn a_restored_record_is_listed_and_found_again() {
     assert_eq!(ids(&v, &Query::section("contacts")), [ann]);
     assert_eq!(found(&v, "contacts", "ann"), [ann]);
     assert!(!v.record(ann).unwrap().deleted);
-    assert!(matches!(v.restore_record(ann), Err(Error::NoRecord(_))));
+    match v.restore_record(ann) {
+        Err(Error::RecordState(m)) => assert!(m.ends_with("not in the bin, so there is nothing to restore"), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]

@@ -402,7 +402,8 @@ fn moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>> {
 }
 
 fn default_backup_path(vault: &Path) -> PathBuf {
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
+    // Milliseconds, so two backups in the same second do not collide.
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S%.3f");
     let name = vault
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

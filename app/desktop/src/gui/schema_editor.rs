@@ -278,6 +278,8 @@ impl Controller {
             return;
         }
         self.migrate(move |v| {
+            // As on the command line: a copy to go back to before values are converted.
+            v.auto_backup("schema")?;
             let report = v.change_field_type(&s, &f, kind, &FieldChange::default())?;
             Ok(format!("Changed {f} to {kind}: {}.", report.summary()))
         });

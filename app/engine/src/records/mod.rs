@@ -701,9 +701,9 @@ fn set_deleted_in(
 ) -> Result<()> {
     let mut record = read_record(conn, section, id)?.ok_or_else(|| Error::NoRecord(id.to_string()))?;
     if record.deleted == deleted {
-        return Err(Error::NoRecord(format!(
-            "{id} is {}",
-            if deleted { "already deleted" } else { "not deleted" }
+        return Err(Error::RecordState(format!(
+            "record {id} is {}",
+            if deleted { "already in the bin" } else { "not in the bin, so there is nothing to restore" }
         )));
     }
     if !deleted {
