@@ -434,3 +434,60 @@ fn opening_something_that_is_not_a_vault_says_what_it_is() {
     assert!(matches!(open(&cut), Error::WrongPassphraseOrDamaged(_)));
     assert_eq!(std::fs::read(&noise).unwrap(), junk);
 }
+
+#[test]
+fn a_reader_reads_the_last_commit_while_an_import_is_half_way_and_refuses_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.cardbase");
+    let mut v = Vault::create(&path, &Passphrase::new("pw"), Preset::Personal).unwrap();
+    v.create_record_from_text("contacts", &[("first_name", "Ann")]).unwrap();
+    let reader = v.reader().unwrap();
+    assert!(reader.is_read_only() && !v.is_read_only());
+    let contacts = cardbase_engine::Query::section("contacts");
+
+    let mut csv = String::from("first_name\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("Row{i}\n"));
+    }
+    let file = dir.path().join("big.csv");
+    std::fs::write(&file, csv).unwrap();
+    let mut source = import::open(&file, &import::OpenOptions::default()).unwrap();
+    let options = ImportOptions {
+        section: "contacts".into(),
+        mapping: vec![Some("first_name".into())],
+        ..ImportOptions::default()
+    };
+    // The progress callback runs between batches of the one import transaction.
+    let mut seen_mid_import = Vec::new();
+    v.import(source.as_mut(), "big.csv", &options, &mut |done, _| {
+        if done > 0 {
+            seen_mid_import.push(reader.list(&contacts).unwrap().total);
+        }
+        true
+    })
+    .unwrap();
+    assert!(!seen_mid_import.is_empty(), "the import reported progress");
+    assert!(
+        seen_mid_import.iter().all(|n| *n == 1),
+        "half-way, the reader sees the vault as before the import: {seen_mid_import:?}"
+    );
+    assert_eq!(
+        reader.list(&contacts).unwrap().total,
+        3001,
+        "and all of it once it is committed"
+    );
+
+    let mut reader = reader;
+    let refused = reader.create_record_from_text("contacts", &[("first_name", "Bob")]);
+    assert!(refused.is_err(), "a reader changes nothing");
+    drop(v);
+    assert!(
+        matches!(
+            Vault::open(&path, &Passphrase::new("pw")),
+            Err(cardbase_engine::Error::VaultInUse(_))
+        ),
+        "the reader keeps the vault's lock while it lives"
+    );
+    drop(reader);
+    Vault::open(&path, &Passphrase::new("pw")).expect("and lets go of it after");
+}

@@ -127,7 +127,7 @@ impl Controller {
             self.show_card(CardData::default());
             return;
         };
-        self.worker.run_urgent(
+        self.read_worker().run_urgent(
             move |s: &mut Session| s.vault.as_ref().and_then(|v| card_data(v, id)),
             move |card| {
                 with_controller(|c| {

@@ -17,6 +17,23 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
+/// The worker reads go to: see [`Controller::read_worker`].
+pub(super) enum ReadWorker<'a> {
+    Main(&'a Worker),
+    Reader(Rc<Worker>),
+}
+
+impl std::ops::Deref for ReadWorker<'_> {
+    type Target = Worker;
+
+    fn deref(&self) -> &Worker {
+        match self {
+            ReadWorker::Main(w) => w,
+            ReadWorker::Reader(w) => w,
+        }
+    }
+}
+
 /// How the desktop app starts.
 pub struct Options {
     pub vault: PathBuf,
@@ -62,6 +79,9 @@ pub struct ViewState {
 pub struct Controller {
     pub(super) ui: slint::Weak<MainWindow>,
     pub(super) worker: Worker,
+    /// While a long import holds `worker`, a second worker with a read-only handle on the
+    /// vault (see `read_worker`), so the table, the search and the card stay live.
+    pub(super) reads: RefCell<Option<Rc<Worker>>>,
     pub(super) links: Box<dyn LinkOpener>,
     pub(super) notifier: Box<dyn super::reminders::Notifier>,
     /// Reminders already notified in this session (a snooze takes one out again).
@@ -154,6 +174,7 @@ impl Controller {
         let c = Rc::new(Controller {
             ui: ui.as_weak(),
             worker,
+            reads: RefCell::new(None),
             links: options.links,
             notifier: options.notifier,
             notified: RefCell::new(Default::default()),
@@ -214,6 +235,15 @@ impl Controller {
     /// Drops the controller (the window is closing).
     pub fn uninstall() {
         CONTROLLER.with(|slot| slot.borrow_mut().take());
+    }
+
+    /// The worker for what the user is looking at (rows, the card, a search): the reader while
+    /// an import holds the main worker, else the main worker.
+    pub(super) fn read_worker(&self) -> ReadWorker<'_> {
+        match self.reads.borrow().as_ref() {
+            Some(reader) => ReadWorker::Reader(reader.clone()),
+            None => ReadWorker::Main(&self.worker),
+        }
     }
 
     pub(super) fn app<R>(&self, f: impl FnOnce(App<'_>) -> R) -> Option<R> {

@@ -180,7 +180,7 @@ impl Controller {
         let seq = self.refresh_seq.fetch_add(1, Ordering::SeqCst) + 1;
         let latest = self.refresh_seq.clone();
         self.set_busy(true);
-        self.worker.run(
+        self.read_worker().run(
             move |s: &mut Session| -> Result<Option<Listing>, String> {
                 if latest.load(Ordering::SeqCst) != seq {
                     return Ok(None);
@@ -309,7 +309,7 @@ impl Controller {
                 view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
             )
         };
-        self.worker.run_urgent(
+        self.read_worker().run_urgent(
             move |s: &mut Session| {
                 let Some(v) = s.vault.as_ref() else { return Vec::new() };
                 let Some(sec) = v.schema().section(&section).cloned() else {

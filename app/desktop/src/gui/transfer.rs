@@ -519,6 +519,25 @@ impl Controller {
             a.set_import_progress(0.0);
             a.set_import_error("".into());
         });
+        // Reads go to a read-only handle while the import holds the engine thread.
+        self.worker.run(
+            |s: &mut Session| s.vault.as_ref().map(|v| v.reader()),
+            |reader| {
+                with_controller(|c| match reader {
+                    Some(Ok(v)) => {
+                        let session = Session {
+                            path: v.path().to_path_buf(),
+                            vault: Some(v),
+                            plugins: None,
+                        };
+                        *c.reads.borrow_mut() = Some(Rc::new(c.worker.sibling(session)));
+                    }
+                    // Without a reader the app still works; reads just wait for the import.
+                    Some(Err(e)) => eprintln!("cardbase: no reader during the import: {e}"),
+                    None => {}
+                })
+            },
+        );
         self.worker.run(
             move |s: &mut Session| -> Result<import::ImportReport, Error> {
                 let Opened { mut reader, .. } = open_file(s, &path, sheet).map_err(Error::Query)?;
@@ -543,6 +562,10 @@ impl Controller {
     }
 
     fn import_done(self: &Rc<Self>, result: Result<import::ImportReport, Error>) {
+        // Back to the main worker, which now sees the import. Taken out of the cell before it
+        // is dropped (dropping joins its thread after the reads queued there).
+        let reader = self.reads.borrow_mut().take();
+        drop(reader);
         let (summary, problems, error) = match result {
             Ok(r) => (
                 format!("Imported {}.", r.summary()),

@@ -108,6 +108,15 @@ impl Worker {
         }
     }
 
+    /// Another worker of the same kind (a thread, or inline in tests) with its own session:
+    /// the reader that keeps the table and the card live during a long import.
+    pub fn sibling(&self, session: Session) -> Worker {
+        match self.mode {
+            Mode::Threaded { .. } => Worker::threaded(session),
+            Mode::Inline(_) => Worker::inline(session),
+        }
+    }
+
     /// A worker that runs each job immediately on the calling thread.
     pub fn inline(session: Session) -> Worker {
         Worker {

@@ -181,6 +181,47 @@ impl Vault {
         })
     }
 
+    /// A second, read-only handle on this open vault, for reading on another thread while this
+    /// one writes (a long import in the desktop app): thanks to the write-ahead log it reads
+    /// the vault as of the last commit, never half of a change, and it is never blocked by the
+    /// writer. It shares this handle's lock, so it works while a second process is kept out,
+    /// and it keeps the schema as it was when it was made.
+    ///
+    /// ```
+    /// # use cardbase_engine::{Passphrase, Preset, Query, Vault};
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// let mut vault = Vault::create(&dir.path().join("v"), &Passphrase::new("pw"), Preset::Personal).unwrap();
+    /// let reader = vault.reader().unwrap();
+    /// vault.create_record_from_text("contacts", &[("first_name", "Ann")]).unwrap();
+    /// assert_eq!(reader.list(&Query::section("contacts")).unwrap().total, 1);
+    /// assert!(reader.is_read_only());
+    /// ```
+    pub fn reader(&self) -> Result<Vault> {
+        let lock = self._lock.try_clone().map_err(io_error(&self.path))?;
+        let conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| {
+            Error::NotWritable {
+                path: self.path.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+        apply_key(&conn, &self.passphrase)?;
+        conn.execute_batch("PRAGMA query_only = 1; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384;")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        functions::register(&conn)?;
+        Ok(Vault {
+            conn,
+            path: self.path.clone(),
+            schema: self.schema.clone(),
+            passphrase: self.passphrase.clone(),
+            _lock: lock,
+        })
+    }
+
+    /// Whether this is a [`Vault::reader`], which refuses every change.
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
     /// Where the vault file is.
     pub fn path(&self) -> &Path {
         &self.path
