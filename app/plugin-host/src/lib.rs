@@ -18,7 +18,8 @@
 //! assert!(importer.sniff("friends.vcf", b"BEGIN:VCARD").unwrap());
 //! ```
 
-pub mod manifest;
+/// `plugin.toml`, read and checked (its own crate, so reading one needs no runtime).
+pub use cardbase_plugin_manifest as manifest;
 pub mod script;
 pub mod wasm;
 

@@ -1,7 +1,10 @@
 //! `plugin.toml`: what a plugin is, what it needs, and what it asks for.
 //!
+//! A crate of its own, without the runtimes, so that whatever only reads manifests (the fuzz
+//! targets, tools) need not build wasmtime; `cardbase_plugin_host::manifest` re-exports it.
+//!
 //! ```
-//! use cardbase_plugin_host::manifest::{Manifest, Kind, Runtime};
+//! use cardbase_plugin_manifest::{Manifest, Kind, Runtime};
 //!
 //! let m = Manifest::parse(
 //!     r#"
