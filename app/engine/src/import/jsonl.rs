@@ -2,7 +2,7 @@
 //! `{"id": …, "section": …, "fields": {key: value…}}` object per line (a bare `{key: value}`
 //! object works too). Columns are the field keys, in the order they first appear.
 
-use super::table::{Cell, ReadError, Row, TableReader};
+use super::table::{Cell, ReadError, Row, TableReader, check_whole_file_size};
 use serde_json::Value as J;
 use std::path::Path;
 
@@ -62,6 +62,7 @@ fn cell(v: &J) -> Cell {
 impl JsonLinesReader {
     pub fn open(path: &Path) -> Result<JsonLinesReader, ReadError> {
         let file = path.display().to_string();
+        check_whole_file_size(&file, path, "split it into smaller files, or import it as CSV")?;
         let text = std::fs::read_to_string(path).map_err(|e| ReadError {
             file: file.clone(),
             row: 0,

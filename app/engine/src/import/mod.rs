@@ -7,6 +7,7 @@
 pub mod csv;
 pub mod jsonl;
 pub mod mapping;
+mod ole;
 mod open;
 mod pipeline;
 pub mod plugin_reader;

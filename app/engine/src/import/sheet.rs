@@ -42,10 +42,10 @@
 //! assert_eq!(SheetReader::sheet_names(&path).unwrap(), ["Clients"]);
 //! ```
 
-use super::table::{Cell, ReadError, Row, TableReader};
+use super::table::{Cell, ReadError, Row, TableReader, check_whole_file_size};
 use calamine::{
-    Data, ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb, XlsbError,
-    Xlsx, XlsxError, open_workbook_from_rs,
+    Data, DataRef, ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, SheetVisible, Sheets, Xls, XlsError, Xlsb,
+    XlsbError, Xlsx, XlsxError, open_workbook_from_rs,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use std::io::Cursor;
@@ -187,6 +187,12 @@ fn open_book<'a>(file: &str, path: &Path, bytes: &'a [u8]) -> Result<Book<'a>, R
     if bytes.is_empty() {
         return Err(error(file, "is empty (0 bytes): it is not a spreadsheet"));
     }
+    if let Some(damage) = super::ole::damage(bytes) {
+        return Err(error(
+            file,
+            format!("cannot be read as {}: it is damaged ({damage})", kind.name()),
+        ));
+    }
     let detail = match open_as(kind, bytes) {
         Ok(book) => return Ok(book),
         Err(OpenFailure::Password) => {
@@ -233,13 +239,83 @@ fn worksheets(book: &Book<'_>) -> Vec<(String, bool)> {
 }
 
 fn load_range(file: &str, book: &mut Book<'_>, sheet: &str) -> Result<Range<Data>, ReadError> {
-    guarded(|| book.worksheet_range(sheet)).map_err(|e| match e {
+    let loaded = guarded(|| sparse_range(book, sheet)).map_err(|e| match e {
         OpenFailure::Password => error(file, "is protected by a password"),
         OpenFailure::Damaged(detail) => error(
             file,
             format!("sheet \"{sheet}\" cannot be read: the file is damaged ({detail})"),
         ),
+    })?;
+    loaded.map_err(|(rows, columns)| {
+        error(
+            file,
+            format!(
+                "sheet \"{sheet}\" spans {rows} rows by {columns} columns, more than the {MAX_SHEET_CELLS} cells a sheet \
+                 may have: delete the cells far outside the table (or save the sheet as CSV) and import it again"
+            ),
+        )
     })
+}
+
+/// The most cells the rectangle from a sheet's first used cell to its last may hold: the
+/// reader holds all of them (32 bytes each, so 1 GiB at most). Two cells far apart (`A1` and
+/// `XFD1048576`, in a 6 KB file) would otherwise ask for 17 billion and abort the process
+/// (found by hand after fuzzing the `sheet` target).
+const MAX_SHEET_CELLS: u64 = 32 << 20;
+
+/// A sheet's range, or its size in (rows, columns) when that is over [`MAX_SHEET_CELLS`].
+/// Excel workbooks (.xlsx, .xlsb) are read cell by cell, so the size is known before the range
+/// is laid out; .xls and .ods sheets are smaller by their formats' limits.
+fn sparse_range(book: &mut Book<'_>, sheet: &str) -> Result<Result<Range<Data>, (u64, u64)>, calamine::Error> {
+    let mut cells = Vec::new();
+    let mut keep = |cell: calamine::Cell<DataRef<'_>>| {
+        if !matches!(cell.get_value(), DataRef::Empty) {
+            cells.push(calamine::Cell::new(
+                cell.get_position(),
+                Data::from(cell.get_value().clone()),
+            ));
+        }
+    };
+    match book {
+        Sheets::Xlsx(x) => {
+            let mut reader = match x.worksheet_cells_reader(sheet) {
+                Ok(reader) => reader,
+                Err(XlsxError::NotAWorksheet(_)) => return Ok(Ok(Range::default())),
+                Err(e) => return Err(e.into()),
+            };
+            while let Some(cell) = reader.next_cell()? {
+                keep(cell);
+            }
+        }
+        Sheets::Xlsb(x) => {
+            let mut reader = x.worksheet_cells_reader(sheet)?;
+            while let Some(cell) = reader.next_cell()? {
+                keep(cell);
+            }
+        }
+        other => return other.worksheet_range(sheet).map(Ok),
+    }
+    let bounds = cells.iter().map(|c| c.get_position()).fold(None, |b, (r, c)| {
+        let (r0, r1, c0, c1) = b.unwrap_or((r, r, c, c));
+        Some((r0.min(r), r1.max(r), c0.min(c), c1.max(c)))
+    });
+    if let Some((r0, r1, c0, c1)) = bounds {
+        let (rows, columns) = (u64::from(r1 - r0) + 1, u64::from(c1 - c0) + 1);
+        if rows * columns > MAX_SHEET_CELLS {
+            return Ok(Err((rows, columns)));
+        }
+    }
+    Ok(Ok(Range::from_sparse(cells)))
+}
+
+/// The workbook's bytes: calamine reads a workbook whole, so a huge one is refused first.
+fn read_whole(file: &str, path: &Path) -> Result<Vec<u8>, ReadError> {
+    check_whole_file_size(
+        file,
+        path,
+        "save the sheet as CSV in your spreadsheet program and import that (CSV files of any size are read a piece at a time)",
+    )?;
+    std::fs::read(path).map_err(|e| error(file, format!("cannot be opened: {e}")))
 }
 
 fn quoted_list(names: &[String]) -> String {
@@ -253,7 +329,7 @@ impl SheetReader {
     /// or a sheet without data.
     pub fn open(path: &Path, options: &SheetOptions) -> Result<SheetReader, ReadError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| error(&file, format!("cannot be opened: {e}")))?;
+        let bytes = read_whole(&file, path)?;
         let mut book = open_book(&file, path, &bytes)?;
         let ods = matches!(book, Sheets::Ods(_));
         let sheets = worksheets(&book);
@@ -304,7 +380,7 @@ impl SheetReader {
     /// The worksheets of the workbook at `path`, in workbook order (hidden ones too).
     pub fn sheet_names(path: &Path) -> Result<Vec<String>, ReadError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| error(&file, format!("cannot be opened: {e}")))?;
+        let bytes = read_whole(&file, path)?;
         let book = open_book(&file, path, &bytes)?;
         Ok(worksheets(&book).into_iter().map(|(n, _)| n).collect())
     }
@@ -1061,6 +1137,56 @@ mod tests {
                 cells: vec![text("Tax"), text("Due in April")]
             }]
         );
+    }
+
+    /// Two cells far apart made calamine lay out their whole rectangle (17 billion cells) and
+    /// abort the process when that allocation failed.
+    #[test]
+    fn a_sheet_spanning_too_many_cells_is_refused_with_its_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("far.xlsx");
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet().set_name("Clients").unwrap();
+        ws.write(0, 0, "Name").unwrap();
+        ws.write(0, 1, "Phone").unwrap();
+        ws.write(1, 0, "Ada").unwrap();
+        ws.write(1_048_575, 16_383, 1).unwrap();
+        book.save(&path).unwrap();
+
+        let err = SheetReader::open(&path, &SheetOptions::default()).err().unwrap();
+        assert_eq!(err.file, path.display().to_string());
+        assert!(
+            err.message.starts_with(
+                "sheet \"Clients\" spans 1048576 rows by 16384 columns, more than the 33554432 cells a sheet may have"
+            ),
+            "{}",
+            err.message
+        );
+    }
+
+    /// Found by fuzzing (tests/fuzz, target `sheet`): calamine followed a looping sector chain
+    /// of a compound file until memory ran out, whatever the file's extension.
+    #[test]
+    fn a_compound_file_whose_sectors_loop_is_refused_as_damaged() {
+        let dir = tempfile::tempdir().unwrap();
+        let looping = super::super::ole::tests::compound_file(&[0xFFFF_FFFD, 2, 3, 1], 4);
+        for (name, kind) in [
+            ("loop.xls", "an Excel 97-2003 workbook (.xls)"),
+            ("loop.xlsx", "an Excel workbook (.xlsx)"),
+            ("loop.ods", "an OpenDocument spreadsheet (.ods)"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &looping).unwrap();
+            let err = SheetReader::open(&path, &SheetOptions::default()).err().unwrap();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: cannot be read as {kind}: it is damaged (a chain of its sectors loops)",
+                    path.display()
+                )
+            );
+            assert!(SheetReader::sheet_names(&path).is_err());
+        }
     }
 
     #[test]

@@ -69,3 +69,29 @@ pub trait TableReader {
         None
     }
 }
+
+/// The biggest file read whole into memory: spreadsheets (calamine reads a workbook whole) and
+/// JSON lines. CSV has no such limit: bigger files are streamed.
+pub const MAX_WHOLE_FILE_BYTES: u64 = 250_000_000;
+
+/// Refuses a file too big to read whole, before reading it, with its size and what to do
+/// instead (`advice`).
+pub(crate) fn check_whole_file_size(file: &str, path: &std::path::Path, advice: &str) -> Result<(), ReadError> {
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len <= MAX_WHOLE_FILE_BYTES {
+        return Ok(());
+    }
+    let size = if len >= 1_000_000_000 {
+        format!("{:.1} GB", len as f64 / 1e9)
+    } else {
+        format!("{} MB", len / 1_000_000)
+    };
+    Err(ReadError {
+        file: file.to_string(),
+        row: 0,
+        message: format!(
+            "is {size}, more than the {} MB this kind of file may have: {advice}",
+            MAX_WHOLE_FILE_BYTES / 1_000_000
+        ),
+    })
+}

@@ -34,6 +34,39 @@ pub struct Bin {
     pub fields: Vec<(String, String)>,
 }
 
+/// The most columns SQLite allows in a table (`SQLITE_MAX_COLUMN`, 2000 in the bundled
+/// build). A section's table has four of its own (id, created, modified, deleted), one per
+/// field (binned fields too) and a second for each money field's currency.
+const MAX_TABLE_COLUMNS: usize = 2000;
+
+/// The columns a field of `kind` takes in its section's table.
+fn columns_of(kind: FieldType) -> usize {
+    if kind == FieldType::Money { 2 } else { 1 }
+}
+
+/// Refuses, in words, an edit that needs `more` columns than the section's table has room for
+/// (instead of the database's "too many columns").
+fn check_room(conn: &Connection, section: &Section, more: usize) -> Result<()> {
+    let used: i64 = conn.query_row("SELECT count(*) FROM pragma_table_info(?1)", [section.table()], |r| {
+        r.get(0)
+    })?;
+    if used as usize + more <= MAX_TABLE_COLUMNS {
+        return Ok(());
+    }
+    let binned = section.fields.iter().filter(|f| f.deleted).count();
+    Err(Error::Schema(format!(
+        "section {:?} has {} fields{}, as many as a section can hold; put more in a section of their own{}",
+        section.key,
+        section.fields.len(),
+        if binned > 0 {
+            format!(" ({binned} of them in the bin)")
+        } else {
+            String::new()
+        },
+        if binned > 0 { ", or empty the bin" } else { "" },
+    )))
+}
+
 impl Vault {
     /// Runs a schema edit in a transaction, logs it and reloads the schema.
     fn migrate<T>(
@@ -167,6 +200,7 @@ impl Vault {
             let probe = probe_field(&s, spec);
             crate::records::Value::parse(&probe, d).map_err(|m| Error::invalid(&spec.key, format!("default: {m}")))?;
         }
+        check_room(&self.conn, &s, columns_of(spec.kind))?;
         let detail = format!("{}.{}", s.key, spec.key);
         self.migrate("add-field", &detail, |c, _| {
             store::insert_field(c, &s, spec).map(|_| ())
@@ -432,6 +466,15 @@ impl Vault {
             new.options.target.as_deref(),
             new.options.currency.as_deref(),
         )?;
+        if kind == FieldType::Money {
+            // A money field keeps its currency in a column of its own (kept if it was money once).
+            let has: i64 = self.conn.query_row(
+                "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+                [s.table(), old.currency_column()],
+                |r| r.get(0),
+            )?;
+            check_room(&self.conn, s, if has > 0 { 0 } else { 1 })?;
+        }
         let sec = s.clone();
         let report = self.migrate(
             "change-type",
