@@ -1,6 +1,7 @@
 //! Plugin figures: the WASM vCard importer against the same parser compiled natively, on the
 //! same file in the same process, and a Rhai reminder rule over many records.
 
+use crate::figures::{Spread, time};
 use crate::generate;
 use anyhow::{Context, Result};
 use cardbase_engine::Value;
@@ -9,7 +10,7 @@ use cardbase_plugin_host::Plugin;
 use cardbase_plugin_sdk::Importer;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const CHUNK: usize = 256 * 1024;
 
@@ -49,25 +50,21 @@ fn record(i: u64, values: Vec<(String, Value)>) -> PluginRecord {
     }
 }
 
-/// Median and spread (min–max) of some runs, in seconds.
-fn summary(runs: &[Duration]) -> (f64, f64, f64) {
-    let mut s: Vec<f64> = runs.iter().map(Duration::as_secs_f64).collect();
-    s.sort_by(f64::total_cmp);
-    (s[s.len() / 2], s[0], s[s.len() - 1])
+/// The plugin figures of one measurement: run times of each step.
+pub struct PluginFigures {
+    /// The size of the vCard file the steps read, in bytes.
+    pub file_bytes: usize,
+    pub export: Vec<Duration>,
+    pub native: Vec<Duration>,
+    pub wasm: Vec<Duration>,
+    pub rhai: Vec<Duration>,
+    /// Reminders the Rhai rule found (a check that it did the work).
+    pub reminders: usize,
 }
 
-fn time<T>(runs: usize, mut f: impl FnMut() -> Result<T>) -> Result<(Vec<Duration>, T)> {
-    let mut times = Vec::new();
-    let mut last = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        last = Some(f()?);
-        times.push(start.elapsed());
-    }
-    Ok((times, last.context("no runs")?))
-}
-
-pub fn run(cards: u64, runs: usize, seed: u64) -> Result<()> {
+/// Measures the vCard importer (WASM against native) and the birthdays rule over `cards`
+/// generated contacts.
+pub fn measure(cards: u64, runs: usize, seed: u64) -> Result<PluginFigures> {
     let mut rng = generate::Rng::new(seed);
     let records: Vec<PluginRecord> = (0..cards).map(|i| record(i, generate::contact(&mut rng, i))).collect();
     let vcard = bundled("vcard")?;
@@ -119,25 +116,44 @@ pub fn run(cards: u64, runs: usize, seed: u64) -> Result<()> {
         Ok(n)
     })?;
 
-    let mb = file.len() as f64 / 1e6;
+    Ok(PluginFigures {
+        file_bytes: file.len(),
+        export: export_times,
+        native: native_times,
+        wasm: wasm_times,
+        rhai: rule_times,
+        reminders,
+    })
+}
+
+/// `cardbase-bench plugins`: the plugin figures alone.
+pub fn run(cards: u64, runs: usize, seed: u64) -> Result<()> {
+    let f = measure(cards, runs, seed)?;
+    let mb = f.file_bytes as f64 / 1e6;
     println!("plugin figures: {cards} contacts, {mb:.1} MB of vCard 3.0, {runs} runs each (median, min–max)");
     let row = |name: &str, t: &[Duration], unit: f64| {
-        let (med, lo, hi) = summary(t);
+        let s = Spread::of_times(t);
         println!(
-            "  {name:<34} {med:>7.3} s  ({lo:.3}–{hi:.3})  {:>9.0} records/s",
-            unit / med
+            "  {name:<34} {:>7.3} s  ({:.3}–{:.3})  {:>9.0} records/s",
+            s.median,
+            s.min,
+            s.max,
+            unit / s.median
         );
-        med
+        s.median
     };
-    row("vCard export, WASM", &export_times, cards as f64);
-    let native = row("vCard import, native parse", &native_times, cards as f64);
-    let wasm = row("vCard import, WASM component", &wasm_times, cards as f64);
-    let rhai = row("birthdays rule, Rhai", &rule_times, cards as f64);
+    row("vCard export, WASM", &f.export, cards as f64);
+    let native = row("vCard import, native parse", &f.native, cards as f64);
+    let wasm = row("vCard import, WASM component", &f.wasm, cards as f64);
+    let rhai = row("birthdays rule, Rhai", &f.rhai, cards as f64);
     println!(
         "  WASM import speed / native: {:.2} (budget: at least 0.5)",
         native / wasm
     );
-    println!("  Rhai rule over {cards} records: {rhai:.3} s, {reminders} reminders (budget: under 1 s per 100k)");
+    println!(
+        "  Rhai rule over {cards} records: {rhai:.3} s, {} reminders (budget: under 1 s per 100k)",
+        f.reminders
+    );
     println!("  peak resident memory: {}", crate::peak_memory());
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! report. All or nothing by default: a failed or cancelled import leaves the vault as it was.
 
 use super::mapping;
-use super::table::{Cell, ReadError, TableReader};
+use super::table::{Cell, ReadError, Row, TableReader};
 use crate::error::{Error, Result};
 use crate::ids::RecordId;
 use crate::plugin::PluginValue;
@@ -250,6 +250,182 @@ fn excel_serial(n: f64) -> Option<NaiveDate> {
 #[derive(Default)]
 struct Links {
     by_title: HashMap<(String, String), RecordId>,
+    /// The keys in the order they were added, so rolling rows back forgets theirs.
+    added: Vec<(String, String)>,
+}
+
+impl Links {
+    fn insert(&mut self, key: (String, String), id: RecordId) {
+        self.added.push(key.clone());
+        self.by_title.insert(key, id);
+    }
+
+    /// Forgets the targets added since `mark` (a length of `added`): their rows were rolled back.
+    fn forget_since(&mut self, mark: usize) {
+        for key in self.added.drain(mark..) {
+            self.by_title.remove(&key);
+        }
+    }
+}
+
+/// Rows written between savepoints while every row is good. A savepoint per row is costly:
+/// SQLite copies every page a row touches into the savepoint's journal, and FTS5 writes its
+/// pending terms out as a new index segment at each savepoint (then merges the tiny segments
+/// again and again). When a row is refused, its batch is rolled back and written again one
+/// savepoint per row, so a refused row still leaves nothing behind.
+const BATCH_ROWS: usize = 1024;
+
+/// What the import loop needs to write one row.
+struct RowWriter<'a> {
+    tx: &'a Connection,
+    sections: &'a [Section],
+    section: &'a Section,
+    fields: &'a [Option<Field>],
+    headers: &'a [String],
+    upsert: Option<&'a Field>,
+    options: &'a ImportOptions,
+    file: &'a str,
+    op: i64,
+}
+
+impl RowWriter<'_> {
+    /// Converts and saves one row, counting it in `report`. A refused row is returned as a
+    /// bad row, and may have written part of itself (a linked record): the caller rolls it back.
+    fn write(&self, row: &Row, links: &mut Links, report: &mut ImportReport) -> Result<Option<BadRow>> {
+        let (tx, fields, headers, file) = (self.tx, self.fields, self.headers, self.file);
+        let mut values: Vec<(String, Option<Value>)> = Vec::new();
+        for (i, cell) in row.cells.iter().enumerate() {
+            let Some(Some(field)) = fields.get(i) else { continue };
+            // An export leaves secrets out or masks them; a mask must never become the password.
+            let masked = field.kind == FieldType::Secret && matches!(cell, Cell::Text(t) if t.trim() == MASK);
+            let converted = if masked {
+                Ok(None)
+            } else if let (FieldType::Photo, Cell::Typed(PluginValue::Image { mime, data })) = (field.kind, cell) {
+                records::store_photo(tx, mime, data).map(Some)
+            } else if field.kind == FieldType::Relation {
+                relation_value(tx, self.sections, field, cell, links, self.op, report)
+            } else {
+                cell_value(field, cell, self.options.date_order).map_err(|m| Error::invalid(&field.key, m))
+            };
+            match converted {
+                Ok(v) => merge(&mut values, field, v),
+                Err(e) => {
+                    return Ok(Some(BadRow {
+                        file: file.to_string(),
+                        row: row.number,
+                        column: headers.get(i).cloned(),
+                        value: cell_text(cell),
+                        reason: reason(&e),
+                    }));
+                }
+            }
+        }
+        if values.iter().all(|(_, v)| v.is_none()) {
+            return Ok(None);
+        }
+        match save_row(
+            tx,
+            self.sections,
+            self.section,
+            self.upsert,
+            self.options.on_existing,
+            values,
+            self.op,
+        ) {
+            Ok(Saved::Created) => report.created += 1,
+            Ok(Saved::Updated) => report.updated += 1,
+            Ok(Saved::Unchanged) => report.unchanged += 1,
+            Err(e) => {
+                let column = field_of(&e).and_then(|k| {
+                    fields
+                        .iter()
+                        .position(|f| f.as_ref().is_some_and(|f| f.key == k))
+                        .and_then(|i| headers.get(i).cloned())
+                });
+                return Ok(Some(BadRow {
+                    file: file.to_string(),
+                    row: row.number,
+                    value: column
+                        .as_ref()
+                        .and_then(|c| headers.iter().position(|h| h == c))
+                        .and_then(|i| row.cells.get(i))
+                        .map(cell_text)
+                        .unwrap_or_default(),
+                    column,
+                    reason: reason(&e),
+                }));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Writes a batch of rows (as read) under one savepoint; if any row is refused, rolls the
+    /// batch back and writes it again a row at a time, each under its own savepoint.
+    fn write_batch(
+        &self,
+        batch: &[std::result::Result<Row, ReadError>],
+        links: &mut Links,
+        report: &mut ImportReport,
+    ) -> Result<()> {
+        let tx = self.tx;
+        let counts = (report.created, report.updated, report.unchanged, report.linked_created);
+        let (bad_mark, links_mark) = (report.bad_rows.len(), links.added.len());
+        tx.execute_batch("SAVEPOINT import_batch")?;
+        let mut clean = true;
+        for row in batch {
+            match row {
+                Ok(row) => {
+                    if self.write(row, links, report)?.is_some() {
+                        clean = false;
+                        break;
+                    }
+                }
+                Err(e) => report.bad_rows.push(read_bad_row(e)),
+            }
+        }
+        if clean {
+            tx.execute_batch("RELEASE import_batch")?;
+            return Ok(());
+        }
+        tx.execute_batch("ROLLBACK TO import_batch; RELEASE import_batch")?;
+        (report.created, report.updated, report.unchanged, report.linked_created) = counts;
+        report.bad_rows.truncate(bad_mark);
+        links.forget_since(links_mark);
+        for row in batch {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    report.bad_rows.push(read_bad_row(e));
+                    continue;
+                }
+            };
+            // Each row is its own savepoint: a refused row leaves nothing behind, not even an
+            // organization its relation column would have created.
+            let (links_mark, linked) = (links.added.len(), report.linked_created);
+            tx.execute_batch("SAVEPOINT import_row")?;
+            match self.write(row, links, report)? {
+                None => tx.execute_batch("RELEASE import_row")?,
+                Some(bad) => {
+                    tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                    links.forget_since(links_mark);
+                    report.linked_created = linked;
+                    report.bad_rows.push(bad);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row the reader could not read, as a bad row.
+fn read_bad_row(e: &ReadError) -> BadRow {
+    BadRow {
+        file: e.file.clone(),
+        row: e.row,
+        column: None,
+        value: String::new(),
+        reason: e.message.clone(),
+    }
 }
 
 impl Vault {
@@ -303,9 +479,21 @@ impl Vault {
         let sections = self.schema.sections.clone();
         let tx = self.conn.transaction()?;
         let op = records::next_op(&tx)?;
+        let writer = RowWriter {
+            tx: &tx,
+            sections: &sections,
+            section: &section,
+            fields: &fields,
+            headers: &headers,
+            upsert: upsert.as_ref(),
+            options,
+            file,
+            op,
+        };
         let mut report = ImportReport::default();
         let mut links = Links::default();
         let mut cancelled = false;
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
         while let Some(row) = reader.next_row() {
             let (done, total) = reader.progress();
             if report.rows % 256 == 0 && !progress(done, total) {
@@ -313,110 +501,18 @@ impl Vault {
                 break;
             }
             report.rows += 1;
-            let row = match row {
-                Ok(r) => r,
+            match row {
                 // Row 0 is the whole file: the reader (or its plugin) cannot go on.
                 Err(e) if e.row == 0 => return Err(Error::Read(e)),
-                Err(ReadError { file, row, message }) => {
-                    report.bad_rows.push(BadRow {
-                        file,
-                        row,
-                        column: None,
-                        value: String::new(),
-                        reason: message,
-                    });
-                    continue;
-                }
-            };
-            // Each row is its own savepoint: a refused row leaves nothing behind, not even an
-            // organization its relation column would have created.
-            tx.execute_batch("SAVEPOINT import_row")?;
-            let links_before = links.by_title.clone();
-            let linked_before = report.linked_created;
-            let mut bad = None;
-            let mut values: Vec<(String, Option<Value>)> = Vec::new();
-            for (i, cell) in row.cells.iter().enumerate() {
-                let Some(Some(field)) = fields.get(i) else { continue };
-                // An export leaves secrets out or masks them; a mask must never become the password.
-                let masked = field.kind == FieldType::Secret && matches!(cell, Cell::Text(t) if t.trim() == MASK);
-                let converted = if masked {
-                    Ok(None)
-                } else if let (FieldType::Photo, Cell::Typed(PluginValue::Image { mime, data })) = (field.kind, cell) {
-                    records::store_photo(&tx, mime, data).map(Some)
-                } else if field.kind == FieldType::Relation {
-                    relation_value(&tx, &sections, field, cell, &mut links, op, &mut report)
-                } else {
-                    cell_value(field, cell, options.date_order).map_err(|m| Error::invalid(&field.key, m))
-                };
-                match converted {
-                    Ok(v) => merge(&mut values, field, v),
-                    Err(e) => {
-                        bad = Some(BadRow {
-                            file: file.to_string(),
-                            row: row.number,
-                            column: headers.get(i).cloned(),
-                            value: cell_text(cell),
-                            reason: reason(&e),
-                        });
-                        break;
-                    }
-                }
+                row => batch.push(row),
             }
-            let undo_row = |links: &mut Links, report: &mut ImportReport| -> Result<()> {
-                tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
-                links.by_title = links_before.clone();
-                report.linked_created = linked_before;
-                Ok(())
-            };
-            if let Some(b) = bad {
-                undo_row(&mut links, &mut report)?;
-                report.bad_rows.push(b);
-                continue;
+            if batch.len() == BATCH_ROWS {
+                writer.write_batch(&batch, &mut links, &mut report)?;
+                batch.clear();
             }
-            if values.iter().all(|(_, v)| v.is_none()) {
-                tx.execute_batch("RELEASE import_row")?;
-                continue;
-            }
-            // Each row is its own savepoint, so a row the engine refuses leaves nothing behind.
-            let saved = save_row(
-                &tx,
-                &sections,
-                &section,
-                upsert.as_ref(),
-                options.on_existing,
-                values,
-                op,
-            );
-            if saved.is_ok() {
-                tx.execute_batch("RELEASE import_row")?;
-            } else {
-                undo_row(&mut links, &mut report)?;
-            }
-            match saved {
-                Ok(Saved::Created) => report.created += 1,
-                Ok(Saved::Updated) => report.updated += 1,
-                Ok(Saved::Unchanged) => report.unchanged += 1,
-                Err(e) => {
-                    let column = field_of(&e).and_then(|k| {
-                        fields
-                            .iter()
-                            .position(|f| f.as_ref().is_some_and(|f| f.key == k))
-                            .and_then(|i| headers.get(i).cloned())
-                    });
-                    report.bad_rows.push(BadRow {
-                        file: file.to_string(),
-                        row: row.number,
-                        value: column
-                            .as_ref()
-                            .and_then(|c| headers.iter().position(|h| h == c))
-                            .and_then(|i| row.cells.get(i))
-                            .map(cell_text)
-                            .unwrap_or_default(),
-                        column,
-                        reason: reason(&e),
-                    });
-                }
-            }
+        }
+        if !cancelled {
+            writer.write_batch(&batch, &mut links, &mut report)?;
         }
         if cancelled {
             return Err(Error::Cancelled);
@@ -584,7 +680,7 @@ fn relation_value(
         }
         Err(e) => return Err(e),
     };
-    links.by_title.insert(cache_key, id);
+    links.insert(cache_key, id);
     Ok(Some(Value::Relation(id)))
 }
 
@@ -620,6 +716,77 @@ fn reason(e: &Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::csv::{CsvOptions, CsvReader};
+    use crate::{Passphrase, Preset, Query};
+
+    /// Contacts with a company each (a new organization every 100 rows); the rows in `bad`
+    /// have an e-mail the field refuses.
+    fn contacts_csv(rows: usize, bad: &[usize]) -> Vec<u8> {
+        let mut text = String::from("First name,Last name,Organization,E-mail\n");
+        for i in 1..=rows {
+            let email = if bad.contains(&i) {
+                "not an e-mail".to_string()
+            } else {
+                format!("p{i}@x.org")
+            };
+            text.push_str(&format!("Person,No{i},Org {},{email}\n", i / 100));
+        }
+        text.into_bytes()
+    }
+
+    fn import(v: &mut Vault, csv: Vec<u8>, skip_bad_rows: bool) -> Result<ImportReport> {
+        let mut reader = CsvReader::from_bytes("people.csv", csv, &CsvOptions::default()).unwrap();
+        let headers = reader.headers().to_vec();
+        let options = ImportOptions {
+            section: "contacts".into(),
+            mapping: v.suggest_mapping("contacts", &headers)?,
+            skip_bad_rows,
+            ..ImportOptions::default()
+        };
+        v.import(&mut reader, "people.csv", &options, &mut |_, _| true)
+    }
+
+    #[test]
+    fn refused_rows_in_any_batch_leave_nothing_behind_and_the_good_rows_all_land() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        // Bad rows in the first batch, in a later one, and the first row of the last; row 1550
+        // is the only one naming "Org 15", which must not be created.
+        let bad = [3, 1550, 2 * BATCH_ROWS + 1];
+        let rows = 2 * BATCH_ROWS + 10;
+        let only_bad_org = contacts_csv(rows, &bad)
+            .split(|b| *b == b'\n')
+            .filter(|l| l.windows(7).any(|w| w == b"Org 15,"))
+            .count();
+        assert_eq!(only_bad_org, 100, "Org 15 is named by rows 1500–1599");
+        let report = import(&mut v, contacts_csv(rows, &bad), true).unwrap();
+        assert_eq!(report.rows, rows);
+        assert_eq!(report.created, rows - bad.len());
+        assert_eq!(report.bad_rows.iter().map(|b| b.row - 1).collect::<Vec<_>>(), bad);
+        assert_eq!(v.count("contacts").unwrap(), rows - bad.len());
+        assert_eq!(v.count("organizations").unwrap(), rows / 100 + 1);
+        assert_eq!(report.linked_created, rows / 100 + 1);
+        let found = v.list(&Query::section("contacts").search("No1550")).unwrap();
+        assert_eq!(
+            found.total, 0,
+            "the refused row is not in the vault or its search index"
+        );
+        assert_eq!(v.list(&Query::section("contacts").search("No1551")).unwrap().total, 1);
+    }
+
+    #[test]
+    fn one_refused_row_in_a_later_batch_saves_nothing_unless_bad_rows_are_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        let err = import(&mut v, contacts_csv(BATCH_ROWS + 5, &[BATCH_ROWS + 3]), false).unwrap_err();
+        let Error::ImportFailed(report) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(report.bad_rows.len(), 1);
+        assert!(!report.committed);
+        assert_eq!(v.count("contacts").unwrap(), 0);
+        assert_eq!(v.count("organizations").unwrap(), 0);
+    }
 
     #[test]
     fn excel_serials_and_day_first_dates_read_as_dates() {

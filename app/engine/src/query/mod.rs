@@ -357,6 +357,65 @@ fn compare(col: &str, op: Op, vals: Vec<SqlValue>, w: &mut Where, field: &str) -
     })
 }
 
+/// Whether a field has an index (partial: live records only) a query can read.
+fn is_indexed(section: &Section, key: &str) -> bool {
+    section
+        .field(key)
+        .is_some_and(|f| !f.deleted && (f.indexed || f.unique || f.kind == FieldType::Relation))
+}
+
+/// Whether some condition every selected record must meet could be looked up in a field's
+/// index: a comparison of the stored value (folded text and lists cannot use one).
+fn has_indexed_condition(section: &Section, filter: &Filter) -> bool {
+    match filter {
+        Filter::And(all) => all.iter().any(|f| has_indexed_condition(section, f)),
+        Filter::Or(_) | Filter::Not(_) => false,
+        Filter::Cond(c) => {
+            let Some(f) = section.field(&c.field).filter(|_| is_indexed(section, &c.field)) else {
+                return false;
+            };
+            let folded = matches!(
+                f.kind,
+                FieldType::Text | FieldType::LongText | FieldType::Secret | FieldType::DateNoYear
+            ) && matches!(c.op, Op::Eq | Op::In | Op::Ne);
+            !folded
+                && !f.kind.is_list()
+                && f.kind != FieldType::Checkbox
+                && matches!(
+                    c.op,
+                    Op::Eq | Op::In | Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::Empty | Op::NotEmpty
+                )
+        }
+    }
+}
+
+/// Whether a query that reads the table anyway should read it straight through, in id order,
+/// rather than through a field's index. Every field index is partial (`WHERE deleted = 0`), so
+/// without statistics SQLite takes any of them for a cheap way to visit the live records and
+/// seeks from it into the table row by row: in the index's order, page after page decrypted
+/// again and again (on a million records, a minute where a straight scan takes seconds). No
+/// quick search, no condition or sort an index serves: then nothing is lost by leaving the
+/// indexes out, and [`table_scan`] does that.
+pub(crate) fn prefers_table_scan(
+    section: &Section,
+    search: Option<&str>,
+    filters: &[Filter],
+    sort: &[SortKey],
+) -> bool {
+    search.is_none_or(|q| q.trim().is_empty())
+        && !filters.iter().any(|f| has_indexed_condition(section, f))
+        && (!filters.is_empty() || sort.iter().any(|k| k.field != "id" && !is_indexed(section, &k.field)))
+}
+
+/// A WHERE clause from [`where_clause`] that no partial index matches: `+t.deleted` is the same
+/// test, but SQLite only uses an index whose condition the query states as written.
+pub(crate) fn table_scan(where_sql: &str) -> String {
+    match where_sql.strip_prefix("t.deleted") {
+        Some(rest) => format!("+t.deleted{rest}"),
+        None => where_sql.to_string(),
+    }
+}
+
 /// The ORDER BY clause; the record id breaks ties so paging is stable.
 pub(crate) fn order_clause(section: &Section, sort: &[SortKey]) -> Result<String> {
     let mut parts = Vec::new();
@@ -388,10 +447,14 @@ impl Vault {
         )?;
         let order = order_clause(section, &q.sort)?;
         let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
+        let condition = if prefers_table_scan(section, q.search.as_deref(), &q.filters, &q.sort) {
+            table_scan(&w.sql)
+        } else {
+            w.sql.clone()
+        };
         let sql = format!(
-            "SELECT {columns} FROM {} t WHERE {} ORDER BY {order} LIMIT {limit} OFFSET {}",
+            "SELECT {columns} FROM {} t WHERE {condition} ORDER BY {order} LIMIT {limit} OFFSET {}",
             section.table(),
-            w.sql,
             q.offset
         );
         Ok((sql, w, section))
@@ -409,11 +472,39 @@ impl Vault {
         let total = if q.limit.is_none() && q.offset == 0 {
             records.len()
         } else {
-            let sql = format!("SELECT count(*) FROM {} t WHERE {}", section.table(), w.sql);
+            // Counting live records that only a quick search narrows needs no column but the
+            // id: the small index of live ids answers it, without a seek into the table (with
+            // its wide rows) per match.
+            let live_index = if q.filters.is_empty() && !q.deleted && self.has_live_index(section)? {
+                format!(" INDEXED BY {}_live", section.table())
+            } else {
+                String::new()
+            };
+            // A count with no filter reads only an index; with filters, the sort does not matter.
+            let condition =
+                if !q.filters.is_empty() && prefers_table_scan(section, q.search.as_deref(), &q.filters, &[]) {
+                    table_scan(&w.sql)
+                } else {
+                    w.sql.clone()
+                };
+            let sql = format!(
+                "SELECT count(*) FROM {} t{live_index} WHERE {condition}",
+                section.table()
+            );
             self.conn
                 .query_row(&sql, params_from_iter(w.params.iter()), |r| r.get::<_, i64>(0))? as usize
         };
         Ok(QueryResult { total, records })
+    }
+
+    /// Whether the section's table has its index of live ids (vaults made before it was
+    /// added may not).
+    fn has_live_index(&self, section: &Section) -> Result<bool> {
+        let name = format!("{}_live", section.table());
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1")?
+            .exists([name])?)
     }
 
     /// The ids of every record a query selects, in order (limit and offset honoured). For
@@ -465,5 +556,37 @@ impl Vault {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Passphrase, Preset, Query, Vault};
+
+    #[test]
+    fn a_search_page_counts_the_live_matches_of_its_section_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        for last in ["Ivanov", "Ivanova", "Ivanenko"] {
+            v.create_record_from_text("contacts", &[("first_name", "Пётр"), ("last_name", last)])
+                .unwrap();
+        }
+        v.create_record_from_text("organizations", &[("name", "Ivanov and Sons")])
+            .unwrap();
+        let binned = v.list(&Query::section("contacts").search("ivanenko")).unwrap().records[0].id;
+        v.delete_record(binned).unwrap();
+        let page = v.list(&Query::section("contacts").search("петр").limit(1)).unwrap();
+        assert_eq!((page.total, page.records.len()), (2, 1));
+        let page = v.list(&Query::section("contacts").search("ivan").limit(1)).unwrap();
+        assert_eq!((page.total, page.records.len()), (2, 1));
+        let bin = Query {
+            deleted: true,
+            ..Query::section("contacts").search("ivan").limit(1)
+        };
+        assert_eq!(
+            v.list(&bin).unwrap().total,
+            0,
+            "binned records are not in the search index"
+        );
     }
 }

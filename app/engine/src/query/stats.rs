@@ -188,7 +188,19 @@ impl Vault {
         } else {
             String::new()
         };
-        let sql = format!("SELECT {} FROM {from} WHERE {}{group_clause}", select.join(", "), w.sql);
+        // Aggregates read every selected row: straight through the table, unless a quick search
+        // or an indexed condition narrows them (see `prefers_table_scan`).
+        let narrowed = q.search.as_deref().is_some_and(|s| !s.trim().is_empty())
+            || q.filters.iter().any(|f| super::has_indexed_condition(section, f));
+        let condition = if narrowed {
+            w.sql.clone()
+        } else {
+            super::table_scan(&w.sql)
+        };
+        let sql = format!(
+            "SELECT {} FROM {from} WHERE {condition}{group_clause}",
+            select.join(", ")
+        );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(w.params.iter()), |r| {
             let group = match group_field {
