@@ -709,7 +709,11 @@ fn set_deleted_in(
     if record.deleted == deleted {
         return Err(Error::RecordState(format!(
             "record {id} is {}",
-            if deleted { "already in the bin" } else { "not in the bin, so there is nothing to restore" }
+            if deleted {
+                "already in the bin"
+            } else {
+                "not in the bin, so there is nothing to restore"
+            }
         )));
     }
     if !deleted {
