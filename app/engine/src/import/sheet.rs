@@ -193,6 +193,21 @@ fn open_book<'a>(file: &str, path: &Path, bytes: &'a [u8]) -> Result<Book<'a>, R
             format!("cannot be read as {}: it is damaged ({damage})", kind.name()),
         ));
     }
+    // Calamine lays out every sheet of an .xls while opening it: refuse one whose sheets claim
+    // more cells than a sheet may have before its allocation takes the process down.
+    if let Some(book) = super::ole::stream(bytes, &["Workbook", "Book"]) {
+        let cells = super::ole::xls_sheet_cells(&book);
+        if cells > MAX_SHEET_CELLS {
+            return Err(error(
+                file,
+                format!(
+                    "cannot be read as {}: it is damaged (a sheet claims {cells} cells, more than the \
+                     {MAX_SHEET_CELLS} a sheet may have)",
+                    kind.name()
+                ),
+            ));
+        }
+    }
     let detail = match open_as(kind, bytes) {
         Ok(book) => return Ok(book),
         Err(OpenFailure::Password) => {
@@ -1161,6 +1176,25 @@ mod tests {
             ),
             "{}",
             err.message
+        );
+    }
+
+    /// Found by fuzzing (tests/fuzz, target `sheet`): an .xls whose sheet claims 65,536 ×
+    /// 65,535 cells made calamine ask for 137 GB while opening it, and abort the process.
+    #[test]
+    fn an_xls_whose_sheet_claims_billions_of_cells_is_refused_as_damaged() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/import/damaged-xls-far-cells.xls"
+        );
+        let err = SheetReader::open(Path::new(fixture), &SheetOptions::default())
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "{fixture}: cannot be read as an Excel 97-2003 workbook (.xls): it is damaged (a sheet claims"
+            )),
+            "{err}"
         );
     }
 
