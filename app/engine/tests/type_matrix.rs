@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate};
 use support::{TestVault, passphrase};
 
 /// Records per starting type. 10,000 × 17 round trips take about a minute per type in the dev
-/// profile; 2,000 keeps the whole matrix to seconds in CI. Set `CARDBASE_MATRIX_RECORDS=10000`
+/// profile; 2,000 keeps a plain `cargo test` quick. `.ci/run` sets `CARDBASE_MATRIX_RECORDS=10000`
 /// for the full size.
 const DEFAULT_RECORDS: usize = 2_000;
 
