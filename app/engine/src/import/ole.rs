@@ -22,82 +22,74 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
 /// Why a compound file can't be read safely, or `None` for one whose chains all end (and
 /// for bytes that aren't a compound file: calamine reports those itself).
 pub(crate) fn damage(bytes: &[u8]) -> Option<&'static str> {
+    let sector_size = sector_size(bytes)?;
+    let sectors = bytes.len() / sector_size + 1;
+    let fat_sectors = match fat_sector_ids(bytes, sector_size) {
+        Ok(ids) => ids,
+        Err(why) => return Some(why),
+    };
+    if fat_sectors.len() > sectors {
+        return Some("its sector table is longer than the file");
+    }
+    let fat = fat_entries(bytes, sector_size, &fat_sectors);
+    // Sectors past the end of the file can't be read, so chains through them end there.
+    loops(&fat[..fat.len().min(sectors)]).then_some("a chain of its sectors loops")
+}
+
+/// The sector size of a compound file, or `None` for bytes that are not one (calamine reports
+/// those itself).
+fn sector_size(bytes: &[u8]) -> Option<usize> {
     if !bytes.starts_with(SIGNATURE) || bytes.len() < 512 {
         return None;
     }
-    let sector_size: usize = match bytes[30..32] {
-        [9, 0] => 512,
-        [12, 0] => 4096,
-        _ => return None,
-    };
-    // What calamine reads for a sector: its bytes, or the part of it before the end of file.
-    let sector = |id: u32| {
-        let start = (id as usize).checked_add(1)?.checked_mul(sector_size)?;
-        bytes.get(start..bytes.len().min(start + sector_size))
-    };
-    let sectors = bytes.len() / sector_size + 1;
+    match bytes[30..32] {
+        [9, 0] => Some(512),
+        [12, 0] => Some(4096),
+        _ => None,
+    }
+}
 
-    // The FAT's own sectors: listed in the header, then in the DIFAT chain, whose last entry
-    // in each sector is the next DIFAT sector.
-    let mut fat_sectors: Vec<u32> = (0..HEADER_FAT_IDS).map(|i| u32_at(bytes, 76 + 4 * i)).collect();
+/// The FAT's own sectors: listed in the header, then in the DIFAT chain, whose last entry in
+/// each sector is the next DIFAT sector.
+fn fat_sector_ids(bytes: &[u8], sector_size: usize) -> Result<Vec<u32>, &'static str> {
+    let sectors = bytes.len() / sector_size + 1;
+    let mut ids: Vec<u32> = (0..HEADER_FAT_IDS).map(|i| u32_at(bytes, 76 + 4 * i)).collect();
     let mut next = u32_at(bytes, 68);
     let mut hops = 0;
     while next < FIRST_MARKER {
         hops += 1;
         if hops > sectors {
-            return Some("its list of table sectors loops");
+            return Err("its list of table sectors loops");
         }
-        let Some(ids) = sector(next) else { break };
-        let mut ids: Vec<u32> = (0..ids.len() / 4).map(|i| u32_at(ids, 4 * i)).collect();
-        next = ids.pop().unwrap_or(FIRST_MARKER);
-        fat_sectors.extend(ids);
+        let Some(sector) = sector_bytes(bytes, sector_size, next) else {
+            break;
+        };
+        let mut more: Vec<u32> = (0..sector.len() / 4).map(|i| u32_at(sector, 4 * i)).collect();
+        next = more.pop().unwrap_or(FIRST_MARKER);
+        ids.extend(more);
     }
-    fat_sectors.retain(|id| *id < FIRST_MARKER);
-    if fat_sectors.len() > sectors {
-        return Some("its sector table is longer than the file");
-    }
-    let fat: Vec<u32> = fat_sectors
+    ids.retain(|id| *id < FIRST_MARKER);
+    Ok(ids)
+}
+
+/// The FAT: the entries of its sectors, in order.
+fn fat_entries(bytes: &[u8], sector_size: usize, fat_sectors: &[u32]) -> Vec<u32> {
+    fat_sectors
         .iter()
-        .filter_map(|id| sector(*id))
+        .filter_map(|id| sector_bytes(bytes, sector_size, *id))
         .flat_map(|s| (0..s.len() / 4).map(move |i| u32_at(s, 4 * i)))
-        .collect();
-    // Sectors past the end of the file can't be read, so chains through them end there.
-    loops(&fat[..fat.len().min(sectors)]).then_some("a chain of its sectors loops")
+        .collect()
 }
 
 /// The compound file's sector size and its sector table (FAT), or `None` for bytes that are
-/// not a compound file.
+/// not a compound file or whose table [`damage`] would refuse.
 fn sector_table(bytes: &[u8]) -> Option<(usize, Vec<u32>)> {
-    if !bytes.starts_with(SIGNATURE) || bytes.len() < 512 {
+    let sector_size = sector_size(bytes)?;
+    let fat_sectors = fat_sector_ids(bytes, sector_size).ok()?;
+    if fat_sectors.len() > bytes.len() / sector_size + 1 {
         return None;
     }
-    let sector_size: usize = match bytes[30..32] {
-        [9, 0] => 512,
-        [12, 0] => 4096,
-        _ => return None,
-    };
-    let sectors = bytes.len() / sector_size + 1;
-    let mut fat_sectors: Vec<u32> = (0..HEADER_FAT_IDS).map(|i| u32_at(bytes, 76 + 4 * i)).collect();
-    let mut next = u32_at(bytes, 68);
-    for _ in 0..sectors {
-        if next >= FIRST_MARKER {
-            break;
-        }
-        let Some(ids) = sector_bytes(bytes, sector_size, next) else {
-            break;
-        };
-        let mut ids: Vec<u32> = (0..ids.len() / 4).map(|i| u32_at(ids, 4 * i)).collect();
-        next = ids.pop().unwrap_or(FIRST_MARKER);
-        fat_sectors.extend(ids);
-    }
-    let fat = fat_sectors
-        .iter()
-        .filter(|id| **id < FIRST_MARKER)
-        .take(sectors)
-        .filter_map(|id| sector_bytes(bytes, sector_size, *id))
-        .flat_map(|s| (0..s.len() / 4).map(move |i| u32_at(s, 4 * i)))
-        .collect();
-    Some((sector_size, fat))
+    Some((sector_size, fat_entries(bytes, sector_size, &fat_sectors)))
 }
 
 fn sector_bytes(bytes: &[u8], sector_size: usize, id: u32) -> Option<&[u8]> {
