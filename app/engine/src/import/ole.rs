@@ -155,11 +155,12 @@ pub(crate) fn stream(bytes: &[u8], names: &[&str]) -> Option<Vec<u8>> {
     Some(data)
 }
 
-/// The most cells calamine would set aside for one sheet of an `.xls` workbook stream: from
-/// each sheet's DIMENSIONS record (computed as calamine does, with its wrap-around) and from the
-/// span of its cells' positions. A damaged or crafted file can claim 65,536 × 65,536 cells,
-/// and calamine's allocation for them aborts the process (found by fuzzing, target `sheet`).
-pub(crate) fn xls_sheet_cells(workbook: &[u8]) -> u64 {
+/// How many cells calamine would set aside for an `.xls` workbook stream while opening it: for
+/// every sheet, the cells its DIMENSIONS record claims (computed as calamine does, with its
+/// wrap-around; calamine reserves them) plus the span of its cells' positions (calamine lays
+/// that out as one range). A damaged or crafted file can claim 65,536 × 65,536 cells, and
+/// calamine's allocation for them aborts the process (found by fuzzing, target `sheet`).
+pub(crate) fn xls_cells_laid_out(workbook: &[u8]) -> u64 {
     let records = |from: usize| {
         let mut at = from;
         std::iter::from_fn(move || {
@@ -177,8 +178,9 @@ pub(crate) fn xls_sheet_cells(workbook: &[u8]) -> u64 {
         .filter(|(kind, data)| *kind == 0x0085 && data.len() >= 4)
         .map(|(_, data)| u32_at(data, 0) as usize)
         .collect();
-    let mut most = 0u64;
+    let mut total = 0u64;
     for start in sheets {
+        let mut claimed = 0u64;
         let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
         for (kind, data) in records(start) {
             let mut cell = |row: u32, col: u32| {
@@ -197,7 +199,7 @@ pub(crate) fn xls_sheet_cells(workbook: &[u8]) -> u64 {
                     let (end_r, end_c) = if rl >= 1 && cl >= 1 { (rl - 1, cl - 1) } else { (rf, cf) };
                     let r = end_r.wrapping_sub(rf).wrapping_add(1) as u64;
                     let c = end_c.wrapping_sub(cf).wrapping_add(1) as u64;
-                    most = most.max(r.saturating_mul(c));
+                    claimed = claimed.saturating_add(r.saturating_mul(c));
                 }
                 0x0006 | 0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD if data.len() >= 4 => {
                     cell(u16_at(data, 0), u16_at(data, 2));
@@ -212,10 +214,11 @@ pub(crate) fn xls_sheet_cells(workbook: &[u8]) -> u64 {
         }
         if rows.0 <= rows.1 && cols.0 <= cols.1 {
             let span = u64::from(rows.1 - rows.0 + 1) * u64::from(cols.1 - cols.0 + 1);
-            most = most.max(span);
+            claimed = claimed.saturating_add(span);
         }
+        total = total.saturating_add(claimed);
     }
-    most
+    total
 }
 
 /// Whether following `next` from some index comes back to an index already on the way. An
@@ -335,14 +338,15 @@ pub(crate) mod tests {
     #[test]
     fn an_xls_sheet_is_measured_by_its_dimensions_and_its_cells() {
         let small = workbook(&[dimensions(0, 3, 0, 2), number(0, 0), number(2, 1)]);
-        assert_eq!(xls_sheet_cells(&small), 6);
+        // 3 × 2 claimed, and cells spanning rows 0–2 and columns 0–1.
+        assert_eq!(xls_cells_laid_out(&small), 6 + 6);
         // Cells 65,535 columns apart: what calamine would lay out as one range.
         let far = workbook(&[dimensions(0, 1, 0, 1), number(0, 0), number(65_535, 65_535)]);
-        assert_eq!(xls_sheet_cells(&far), 65_536 * 65_536);
+        assert_eq!(xls_cells_laid_out(&far), 1 + 65_536 * 65_536);
         // A first row past the last: calamine's row count wraps around to four billion.
         let wraps = workbook(&[dimensions(10, 5, 0, 1)]);
-        assert!(xls_sheet_cells(&wraps) > 1 << 31);
-        assert_eq!(xls_sheet_cells(b"not a workbook"), 0);
+        assert!(xls_cells_laid_out(&wraps) > 1 << 31);
+        assert_eq!(xls_cells_laid_out(b"not a workbook"), 0);
     }
 
     #[test]
@@ -353,7 +357,7 @@ pub(crate) mod tests {
         ))
         .unwrap();
         let book = stream(&file, &["Workbook", "Book"]).expect("the fuzzer's workbook stream");
-        assert!(xls_sheet_cells(&book) > 1 << 30, "{}", xls_sheet_cells(&book));
+        assert!(xls_cells_laid_out(&book) > 1 << 30, "{}", xls_cells_laid_out(&book));
         assert_eq!(stream(&file, &["NoSuchStream"]), None);
         assert_eq!(stream(b"PK\x03\x04", &["Workbook"]), None);
     }
