@@ -280,6 +280,20 @@ fn a_2_gb_csv_is_streamed_in_bounded_memory() {
         }
         let (done, total) = reader.progress();
         assert!(done < total, "streamed, not read whole: {done} of {total}");
+        // Then to its end: past the real rows the file is one 2 GB line of zero bytes. The reader
+        // goes through it without holding it (the peak stays in the bound) and ends with an
+        // error naming that row.
+        let mut rows = 200_000;
+        let error = loop {
+            match reader.next_row() {
+                Some(Ok(_)) => rows += 1,
+                None => panic!("a 2 GB line is not a row"),
+                Some(Err(e)) => break e.to_string(),
+            }
+        };
+        assert!(rows < 300_000, "{rows} rows");
+        assert_eq!(reader.progress().0, TWO_GB, "read to the end");
+        assert!(error.contains("huge.csv") && error.contains("longer than"), "{error}");
     });
 }
 
