@@ -91,7 +91,8 @@ fn capitalized(message: String) -> String {
     }
 }
 
-fn strings(list: Vec<String>) -> ModelRc<SharedString> {
+/// A list of texts as a model for a ComboBox.
+pub(super) fn strings(list: impl IntoIterator<Item = String>) -> ModelRc<SharedString> {
     ModelRc::new(VecModel::from(
         list.into_iter().map(SharedString::from).collect::<Vec<_>>(),
     ))

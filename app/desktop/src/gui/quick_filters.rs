@@ -8,7 +8,7 @@ use cardbase_engine::agenda::{self, Period};
 use cardbase_engine::query::StatsQuery;
 use cardbase_engine::{FieldType, Section};
 use chrono::{Local, Utc};
-use slint::{Model, ModelRc, SharedString, VecModel};
+use slint::{Model, ModelRc, SharedString};
 use std::rc::Rc;
 
 /// The quick filters chosen on the current section.
@@ -34,12 +34,9 @@ fn quoted(value: &str) -> String {
     format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// A ComboBox model: `first` (the "any" choice), then `rest`.
 fn strings(first: &str, rest: impl IntoIterator<Item = String>) -> ModelRc<SharedString> {
-    let list: Vec<SharedString> = std::iter::once(first.to_string())
-        .chain(rest)
-        .map(SharedString::from)
-        .collect();
-    ModelRc::new(VecModel::from(list))
+    super::events::strings(std::iter::once(first.to_string()).chain(rest))
 }
 
 impl QuickFilters {
