@@ -3,4 +3,3 @@
 
 pub mod cli;
 pub mod gui;
-pub mod plugins;

@@ -249,12 +249,6 @@ fn run_command(cli: Cli) -> Result<()> {
         Command::Fields { section, all } => output::fields(&ctx.open()?, &section, all),
         Command::Schema(cmd) => {
             let mut vault = ctx.open()?;
-            // The edits that rewrite or delete stored values get a backup first.
-            use schema::SchemaCommand as S;
-            if matches!(cmd, S::ChangeType { .. } | S::EmptyBin { yes: true } | S::Import { .. }) {
-                let backup = vault.auto_backup("schema")?;
-                println!("Backed up the vault to {} first.", backup.display());
-            }
             schema::run(&mut vault, cmd)
         }
         Command::Add { section, set } => records::add(&mut ctx.open()?, &section, &set),
@@ -294,14 +288,18 @@ fn run_command(cli: Cli) -> Result<()> {
             };
             let vault = ctx.open()?;
             // Enabled plugin rules add theirs; a failing one is named, the rest still show.
-            let (rules, unloadable) = plugin_host()?.load_enabled(cardbase_plugin_host::manifest::Kind::ReminderRule);
-            for e in &unloadable {
-                eprintln!("warning: {e}");
-            }
-            let rules: Vec<_> = rules.iter().filter_map(|p| p.reminder_rule()).collect();
-            let (due, failed) = vault.reminders_with(now, days, profile.as_deref(), &chrono::Local, &rules)?;
+            let mut plugins = plugin_host()?;
+            let (due, failed) = cardbase_workflows::reminders::due(
+                &vault,
+                &mut plugins,
+                now,
+                days,
+                profile.as_deref(),
+                &chrono::Local,
+            )?;
+            warn_plugin_problems(&mut plugins);
             for e in &failed {
-                eprintln!("warning: {e}");
+                eprintln!("warning: {}", e.message);
             }
             for r in &due {
                 match format {
@@ -385,15 +383,24 @@ fn run_command(cli: Cli) -> Result<()> {
     }
 }
 
-/// A moment as people type it ("2026-12-31 09:00", RFC 3339, or a date), in local time.
-/// The user's plugins, with the bundled ones installed; a plugin that failed to install is a
-/// warning on stderr, not an error (the others still work).
-fn plugin_host() -> Result<cardbase_plugin_host::PluginHost> {
-    let (host, broken) = crate::plugins::ready_host()?;
-    for e in broken {
+/// The user's plugins; the host starts (installing the bundled ones) when first needed.
+fn plugin_host() -> Result<cardbase_workflows::Plugins> {
+    Ok(cardbase_workflows::Plugins::user()?)
+}
+
+/// Bundled plugins that failed to install: a warning on stderr each, not an error (the
+/// others still work).
+fn warn_plugin_problems(plugins: &mut cardbase_workflows::Plugins) {
+    for e in plugins.take_problems() {
         eprintln!("warning: {e}");
     }
-    Ok(host)
+}
+
+/// The started plugin host, its install problems warned about.
+fn started(plugins: &mut cardbase_workflows::Plugins) -> Result<&cardbase_plugin_host::PluginHost> {
+    plugins.host()?;
+    warn_plugin_problems(plugins);
+    Ok(plugins.host()?)
 }
 
 /// A local date and time ("2026-12-31 09:00") or a time from now ("2h", "1d").

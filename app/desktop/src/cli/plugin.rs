@@ -2,12 +2,12 @@
 //! check and run a plugin under the real limits without the app.
 
 use super::Ctx;
-use crate::plugins::kinds;
 use anyhow::{Context, Result, bail};
 use cardbase_engine::Query;
 use cardbase_engine::plugin::{PluginEntry, PluginValue};
 use cardbase_plugin_host::manifest::CAPABILITIES;
 use cardbase_plugin_host::{Plugin, stderr_log};
+use cardbase_workflows::plugins::kinds;
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{Value as Json, json};
 use std::io::Write;
@@ -96,7 +96,8 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
     match command {
         PluginCommand::List => list(),
         PluginCommand::Install { path, grant } => {
-            let host = super::plugin_host()?;
+            let mut plugins = super::plugin_host()?;
+            let host = super::started(&mut plugins)?;
             let i = host.install(&path, &grant)?;
             println!(
                 "Installed {} {} ({}, {}).",
@@ -105,44 +106,38 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
                 kinds(&i.manifest.kinds),
                 i.manifest.runtime
             );
-            let withheld: Vec<&String> = i
-                .manifest
-                .capabilities
-                .iter()
-                .filter(|c| !i.state.granted.contains(c))
-                .collect();
-            for c in withheld {
+            for c in cardbase_workflows::plugins::withheld(&i) {
                 println!("It asks for capability {c:?}, not granted (install again with --grant {c}).");
             }
             Ok(())
         }
         PluginCommand::Remove { id } => {
-            super::plugin_host()?.remove(&id)?;
+            super::started(&mut super::plugin_host()?)?.remove(&id)?;
             println!("Removed {id}.");
             Ok(())
         }
         PluginCommand::Enable { id } => {
-            super::plugin_host()?.set_enabled(&id, true)?;
+            super::started(&mut super::plugin_host()?)?.set_enabled(&id, true)?;
             println!("Enabled {id}.");
             Ok(())
         }
         PluginCommand::Disable { id } => {
-            super::plugin_host()?.set_enabled(&id, false)?;
+            super::started(&mut super::plugin_host()?)?.set_enabled(&id, false)?;
             println!("Disabled {id}.");
             Ok(())
         }
         PluginCommand::Grant { id, capability } => {
-            super::plugin_host()?.set_granted(&id, &capability, true)?;
+            super::started(&mut super::plugin_host()?)?.set_granted(&id, &capability, true)?;
             println!("Granted {id} {capability}.");
             Ok(())
         }
         PluginCommand::Revoke { id, capability } => {
-            super::plugin_host()?.set_granted(&id, &capability, false)?;
+            super::started(&mut super::plugin_host()?)?.set_granted(&id, &capability, false)?;
             println!("Took back {capability} from {id}.");
             Ok(())
         }
         PluginCommand::Set { id, key, value } => {
-            super::plugin_host()?.set_config(&id, &key, &value)?;
+            super::started(&mut super::plugin_host()?)?.set_config(&id, &key, &value)?;
             println!("Set {id} {key} = {value:?}.");
             Ok(())
         }
@@ -158,7 +153,8 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
 }
 
 fn list() -> Result<()> {
-    let host = super::plugin_host()?;
+    let mut plugins = super::plugin_host()?;
+    let host = super::started(&mut plugins)?;
     let mut table = comfy_table::Table::new();
     table.load_preset(comfy_table::presets::NOTHING);
     table.set_header(["id", "name", "version", "kind", "runtime", "enabled", "capabilities"]);
@@ -201,7 +197,8 @@ fn open(path: &Path, config: &[String]) -> Result<Plugin> {
     let source = if path.exists() {
         path.to_path_buf()
     } else {
-        let host = super::plugin_host()?;
+        let mut plugins = super::plugin_host()?;
+        let host = super::started(&mut plugins)?;
         host.get(&path.to_string_lossy())?.dir
     };
     let (mut manifest, entry) = cardbase_plugin_host::read_plugin(&source)?;

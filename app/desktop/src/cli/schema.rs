@@ -143,6 +143,12 @@ impl OptionArgs {
     }
 }
 
+fn say_backup(backup: &Option<PathBuf>) {
+    if let Some(b) = backup {
+        println!("Backed up the vault to {} first.", b.display());
+    }
+}
+
 fn kind(s: &str) -> Result<FieldType> {
     s.parse::<FieldType>().map_err(anyhow::Error::msg)
 }
@@ -224,7 +230,10 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
             kind: k,
             options,
         } => {
-            let report = vault.change_field_type(&section, &field, kind(&k)?, &options.change())?;
+            let changed =
+                cardbase_workflows::schema::change_type(vault, &section, &field, kind(&k)?, &options.change())?;
+            say_backup(&changed.backup);
+            let report = changed.done;
             println!("Changed {section}.{field} to {k}: {}.", report.summary());
             for u in &report.unconverted {
                 println!(
@@ -251,7 +260,9 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
                     "emptying the bin deletes its sections' records and its fields' values for good; add --yes to do it"
                 );
             }
-            let bin = vault.empty_bin()?;
+            let emptied = cardbase_workflows::schema::empty_bin(vault)?;
+            say_backup(&emptied.backup);
+            let bin = emptied.done;
             println!(
                 "Deleted {} sections and {} fields for good.",
                 bin.sections.len(),
@@ -259,16 +270,24 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
             );
         }
         C::Export { out } => {
-            let text = format!("#:schema ./schema.schema.json\n{}", vault.export_schema().to_toml());
+            let text = cardbase_workflows::schema::export_text(vault);
             match out {
-                Some(path) => std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => cardbase_workflows::atomic::write_file(&path, |f| {
+                    f.write_all(text.as_bytes())
+                        .map_err(|source| cardbase_workflows::Error::Io {
+                            path: path.clone(),
+                            source,
+                        })
+                })?,
                 None => print!("{text}"),
             }
         }
         C::Import { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let schema = SchemaFile::parse(&file.display().to_string(), &text)?;
-            let log = vault.import_schema(&schema)?;
+            let changed = cardbase_workflows::schema::import(vault, &schema)?;
+            say_backup(&changed.backup);
+            let log = changed.done;
             if log.is_empty() {
                 println!("The schema already matches {}.", file.display());
             }

@@ -2,21 +2,16 @@
 //! summary that lists every row that did not make it.
 
 use anyhow::{Context, Result, bail};
-use cardbase_engine::export::table::ExportSheet;
-use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
-use cardbase_engine::import::plugin_reader::PluginReader;
-use cardbase_engine::import::table::TableReader;
-use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions};
-use cardbase_engine::{Error, Query, Vault};
-use cardbase_plugin_host::manifest::Kind;
-use cardbase_plugin_host::{Plugin, PluginHost};
+use cardbase_engine::export::writers::HtmlLayout;
+use cardbase_engine::import::{DateOrder, Existing, ImportOptions};
+use cardbase_engine::{Error, Vault};
+use cardbase_workflows::Progress;
+use cardbase_workflows::export::{self, CsvKind as Csv, ExportRequest, Format};
+use cardbase_workflows::import::{self, ReadOptions};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-
-/// Files larger than this get an automatic backup of the vault before they are imported.
-const BACKUP_ABOVE_BYTES: u64 = 256 * 1024;
+use std::path::PathBuf;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -116,55 +111,23 @@ pub struct ExportArgs {
     pub show_secrets: bool,
 }
 
-/// The importer plugin for a file: the one asked for, or the enabled one that claims a file
-/// the built-in readers do not read.
-fn import_plugin(args: &ImportArgs) -> Result<Option<Plugin>> {
-    let host = super::plugin_host()?;
-    match &args.plugin {
-        Some(id) => load_as(&host, id, Kind::Importer).map(Some),
-        None => Ok(crate::plugins::importer_for(&host, &args.file)),
-    }
-}
-
-/// The installed, enabled plugin `id`, which must be of `kind`.
-fn load_as(host: &PluginHost, id: &str, kind: Kind) -> Result<Plugin> {
-    let plugin = host.load(id)?;
-    if !plugin.manifest.is(kind) {
-        bail!("plugin {id} is not an {kind}");
-    }
-    Ok(plugin)
-}
-
-fn plugin_reader(plugin: &Plugin, path: &Path) -> Result<PluginReader> {
-    println!("Reading {} with plugin {}.", path.display(), plugin.manifest.id);
-    crate::plugins::plugin_reader(plugin, path)
-}
-
-fn reader_for(args: &ImportArgs) -> Result<Box<dyn TableReader>> {
-    if let Some(plugin) = import_plugin(args)? {
-        return Ok(Box::new(plugin_reader(&plugin, &args.file)?));
-    }
+fn read_options(args: &ImportArgs) -> Result<ReadOptions> {
     let delimiter = match args.delimiter.as_deref() {
         None => None,
         Some("tab" | "\\t" | "\t") => Some(b'\t'),
         Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
         Some(d) => bail!("--delimiter {d:?}: give one character, or 'tab'"),
     };
-    let options = OpenOptions {
+    Ok(ReadOptions {
+        plugin: args.plugin.clone(),
         sheet: args.sheet.clone(),
         encoding: args.encoding.clone(),
         delimiter,
-    };
-    let reader = import::open(&args.file, &options)?;
-    let about = reader.describe();
-    if !about.is_empty() {
-        println!("Reading {} as {about}.", args.file.display());
-    }
-    Ok(reader)
+    })
 }
 
-fn mapping_for(vault: &Vault, args: &ImportArgs, headers: &[String]) -> Result<Vec<Option<String>>> {
-    let mut mapping = vault.suggest_mapping(&args.section, headers)?;
+/// The columns given with --mapping and --map, over the suggested mapping.
+fn apply_given(args: &ImportArgs, headers: &[String], mapping: &mut [Option<String>]) -> Result<()> {
     let mut given: HashMap<String, String> = HashMap::new();
     if let Some(file) = &args.mapping {
         let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
@@ -185,35 +148,36 @@ fn mapping_for(vault: &Vault, args: &ImportArgs, headers: &[String]) -> Result<V
             .with_context(|| format!("the file has no column {col:?}; its columns: {}", headers.join(", ")))?;
         mapping[i] = (!key.is_empty()).then_some(key);
     }
-    Ok(mapping)
+    Ok(())
 }
 
 pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
-    let mut reader = reader_for(&args)?;
-    let headers = reader.headers().to_vec();
-    let mut mapping = mapping_for(vault, &args, &headers)?;
-    // A plugin's columns are field keys: they go to the section's fields of the same key.
-    if let Some(keys) = reader.field_keys()
-        && args.mapping.is_none()
-        && args.map.is_empty()
-        && let Some(section) = vault.schema().section(&args.section)
-    {
-        for (m, key) in mapping.iter_mut().zip(keys) {
-            if section.field(&key).is_some_and(|f| !f.deleted) {
-                *m = Some(key);
+    let mut plugins = super::plugin_host()?;
+    let mut source = import::open(&args.file, &read_options(&args)?, &mut plugins)?;
+    super::warn_plugin_problems(&mut plugins);
+    match &source.plugin {
+        Some(p) => println!("Reading {} with plugin {}.", args.file.display(), p.id),
+        None => {
+            let about = source.about();
+            if !about.is_empty() {
+                println!("Reading {} as {about}.", args.file.display());
             }
         }
     }
-    for (h, m) in headers.iter().zip(&mapping) {
+    let preview = import::preview(vault, &mut source, &args.section, 0)?;
+    // Columns given by hand replace the suggestion (a plugin's own keys included).
+    let mapping = if args.mapping.is_none() && args.map.is_empty() {
+        preview.mapping
+    } else {
+        let mut mapping = vault.suggest_mapping(&args.section, &preview.headers)?;
+        apply_given(&args, &preview.headers, &mut mapping)?;
+        mapping
+    };
+    for (h, m) in preview.headers.iter().zip(&mapping) {
         match m {
             Some(k) => println!("  {h} → {k}"),
             None => println!("  {h} → (ignored)"),
         }
-    }
-    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
-    if !args.dry_run && size > BACKUP_ABOVE_BYTES {
-        let backup = vault.auto_backup("import")?;
-        println!("Backed up the vault to {} first.", backup.display());
     }
     // "--upsert email" for the "emails" field: the singular is what people type.
     let upsert = args.upsert.as_ref().map(|k| {
@@ -244,16 +208,19 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
         ProgressStyle::with_template("{bar:40} {percent:>3}% {elapsed} elapsed, {eta} left")
             .expect("a valid progress template"),
     );
-    let file = args.file.display().to_string();
-    let result = vault.import(reader.as_mut(), &file, &options, &mut |done, total| {
-        bar.set_length(total);
-        bar.set_position(done);
-        true
-    });
+    let result = import::run(
+        vault,
+        &mut source,
+        &options,
+        &mut Progress::new(Default::default(), |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        }),
+    );
     bar.finish_and_clear();
-    let report = match result {
+    let imported = match result {
         Ok(r) => r,
-        Err(Error::ImportFailed(report)) => {
+        Err(cardbase_workflows::Error::Engine(Error::ImportFailed(report))) => {
             for b in &report.bad_rows {
                 eprintln!("  {b}");
             }
@@ -261,6 +228,10 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(backup) = &imported.backup {
+        println!("Backed up the vault to {} first.", backup.display());
+    }
+    let report = imported.report;
     for b in &report.bad_rows {
         eprintln!("  skipped {b}");
     }
@@ -273,114 +244,80 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The lower-case extension of the file to write.
-fn out_extension(args: &ExportArgs) -> String {
-    args.out
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase()
+impl From<CsvKind> for Csv {
+    fn from(k: CsvKind) -> Csv {
+        match k {
+            CsvKind::Utf8 => Csv::Utf8,
+            CsvKind::ExcelRu => Csv::ExcelCyrillic,
+            CsvKind::ExcelEu => Csv::ExcelWestern,
+        }
+    }
 }
 
-/// The built-in format that writes files with this extension.
-fn builtin_format(ext: &str) -> Option<ExportFormat> {
-    Some(match ext {
-        "xlsx" => ExportFormat::Xlsx,
-        "csv" => ExportFormat::Csv,
-        "html" | "htm" => ExportFormat::Html,
-        "txt" => ExportFormat::Txt,
-        "json" | "jsonl" | "ndjson" => ExportFormat::Json,
-        _ => return None,
+/// The format asked for with --format (and its options), or none.
+fn given_format(args: &ExportArgs) -> Option<Format> {
+    Some(match args.format? {
+        ExportFormat::Xlsx => Format::Xlsx,
+        ExportFormat::Csv => Format::Csv(Csv::Utf8),
+        ExportFormat::Html => Format::Html(HtmlLayout::Table),
+        ExportFormat::Txt => Format::Text,
+        ExportFormat::Json => Format::JsonLines,
     })
 }
 
-fn format_of(args: &ExportArgs) -> Result<ExportFormat> {
-    match args.format.or_else(|| builtin_format(&out_extension(args))) {
-        Some(f) => Ok(f),
-        None => bail!(
-            "give --format (xlsx, csv, html, txt or json) for {}",
-            args.out.display()
-        ),
+/// Options of the built-in formats: the CSV's encoding, HTML as cards.
+fn with_options(format: Format, args: &ExportArgs) -> Format {
+    match format {
+        Format::Csv(_) => Format::Csv(args.csv.into()),
+        Format::Html(_) if args.cards => Format::Html(HtmlLayout::Cards),
+        f => f,
     }
-}
-
-fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>> {
-    let f = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    Ok(std::io::BufWriter::new(f))
-}
-
-/// The exporter plugin asked for, or the enabled one that writes files with the extension of
-/// `--out` when no built-in format does.
-fn export_plugin(args: &ExportArgs) -> Result<Option<Plugin>> {
-    let ext = out_extension(args);
-    if args.plugin.is_none() && (args.format.is_some() || args.all || builtin_format(&ext).is_some()) {
-        return Ok(None);
-    }
-    let host = super::plugin_host()?;
-    if let Some(id) = &args.plugin {
-        return load_as(&host, id, Kind::Exporter).map(Some);
-    }
-    let (plugins, _) = host.load_enabled(Kind::Exporter);
-    Ok(plugins
-        .into_iter()
-        .find(|p| p.manifest.extensions.iter().any(|e| e.eq_ignore_ascii_case(&ext))))
 }
 
 pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
-    if let Some(plugin) = export_plugin(&args)? {
-        let section = args.section.clone().context("give the section to export")?;
-        let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
-        let exporter = plugin.exporter().context("not an exporter")?;
-        let stats = crate::plugins::export_to_file(vault, &q, exporter, &args.out, &mut |_, _| true)?;
-        println!(
-            "Exported {} records to {} with plugin {}.",
-            stats.records,
-            args.out.display(),
-            plugin.manifest.id
-        );
-        return Ok(());
-    }
-    let format = format_of(&args)?;
-    if args.all {
-        if format != ExportFormat::Xlsx {
+    let mut plugins = super::plugin_host()?;
+    let format = match (given_format(&args), args.plugin.as_deref()) {
+        (Some(f), _) => f,
+        (None, plugin) => match export::format_for(&args.out, plugin, &mut plugins) {
+            Ok(f) => f,
+            Err(cardbase_workflows::Error::UnknownFormat { .. }) => bail!(
+                "give --format (xlsx, csv, html, txt or json) for {}",
+                args.out.display()
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    };
+    super::warn_plugin_problems(&mut plugins);
+    let format = with_options(format, &args);
+    let mut request = if args.all {
+        if format != Format::Xlsx {
             bail!("--all writes one workbook with a sheet per section: use an .xlsx file");
         }
-        let mut sheets: Vec<ExportSheet<'_>> = Vec::new();
-        for s in vault.schema().live_sections() {
-            sheets.push(vault.export_sheet(&Query::section(&s.key), &[], args.show_secrets)?.0);
-        }
-        let stats = writers::write_xlsx(sheets, &args.out)?;
-        println!(
-            "Exported {} records of every section to {}.",
-            stats.rows,
-            args.out.display()
-        );
-        return Ok(());
-    }
-    let section = args.section.clone().context("give the section to export, or --all")?;
-    let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
-    let (sheet, keys) = vault.export_sheet(&q, &args.columns, args.show_secrets)?;
-    let stats = match format {
-        ExportFormat::Xlsx => writers::write_xlsx(vec![sheet], &args.out)?,
-        ExportFormat::Csv => {
-            let profile = match args.csv {
-                CsvKind::Utf8 => CsvProfile::Utf8Bom,
-                CsvKind::ExcelRu => CsvProfile::excel_cyrillic(),
-                CsvKind::ExcelEu => CsvProfile::excel_western(),
-            };
-            writers::write_csv(sheet, &profile, &mut create(&args.out)?)?
-        }
-        ExportFormat::Html => {
-            let layout = if args.cards {
-                HtmlLayout::Cards
-            } else {
-                HtmlLayout::Table
-            };
-            writers::write_html(sheet, layout, &mut create(&args.out)?)?
-        }
-        ExportFormat::Txt => writers::write_text(sheet, &mut create(&args.out)?)?,
-        ExportFormat::Json => writers::write_json_lines(sheet, &keys, &mut create(&args.out)?)?,
+        ExportRequest::every_section(&args.out)
+    } else {
+        let section = args.section.clone().context("give the section to export, or --all")?;
+        let q = super::records::view_query(&section, args.search.clone(), &args.filter, &args.sort)?;
+        let columns = if matches!(format, Format::Plugin(_)) {
+            Vec::new()
+        } else {
+            args.columns.clone()
+        };
+        ExportRequest::records(q, columns, format, &args.out)
     };
-    println!("Exported {} records to {}.", stats.rows, args.out.display());
+    request.show_secrets = args.show_secrets;
+    let done = export::run(vault, &mut plugins, &request, &mut Progress::none())?;
+    match (&done.plugin, args.all) {
+        (Some(id), _) => println!(
+            "Exported {} records to {} with plugin {id}.",
+            done.records,
+            args.out.display()
+        ),
+        (None, true) => println!(
+            "Exported {} records of every section to {}.",
+            done.records,
+            args.out.display()
+        ),
+        (None, false) => println!("Exported {} records to {}.", done.records, args.out.display()),
+    }
     Ok(())
 }

@@ -114,8 +114,8 @@ pub struct Controller {
     pub(super) picking: Cell<super::photo_picker::Purpose>,
     /// The import wizard's file, columns and mapping.
     pub(super) import: RefCell<super::transfer::ImportState>,
-    /// The enabled exporter plugins the export dialog offers after the built-in formats.
-    pub(super) export_plugins: RefCell<Vec<super::transfer::PluginFormat>>,
+    /// The formats the export dialog offers: the built-in ones, then the enabled exporter plugins.
+    pub(super) export_formats: RefCell<Vec<cardbase_workflows::export::Format>>,
     /// The sidebar's groups still have to be read for the section just opened.
     pub(super) groups_due: Cell<bool>,
     /// A form save is on its way to the engine.
@@ -197,7 +197,7 @@ impl Controller {
             photo_paths: RefCell::new(Vec::new()),
             picking: Cell::new(super::photo_picker::Purpose::Import),
             import: RefCell::new(Default::default()),
-            export_plugins: RefCell::new(Vec::new()),
+            export_formats: RefCell::new(Vec::new()),
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);

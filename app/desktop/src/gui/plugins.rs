@@ -6,7 +6,7 @@
 use super::controller::{Controller, with_controller};
 use super::ui::PluginItem;
 use super::worker::Session;
-use cardbase_plugin_host::manifest::{CAPABILITIES, Kind, Runtime};
+use cardbase_plugin_host::manifest::{CAPABILITIES, Runtime};
 use cardbase_plugin_host::{Installed, PluginHost};
 use slint::{Model, ModelRc, VecModel};
 use std::path::PathBuf;
@@ -15,28 +15,11 @@ use std::rc::Rc;
 /// The session's plugin host, made ready (bundled plugins installed or updated) the first time
 /// something needs it. A bundled plugin that fails to install is logged; the others work.
 pub(super) fn host(s: &mut Session) -> Result<&PluginHost, String> {
-    let host = match s.plugins.take() {
-        Some(h) => h,
-        None => {
-            let (host, broken) = crate::plugins::ready_host().map_err(|e| format!("{e:#}"))?;
-            for e in broken {
-                eprintln!("cardbase: a bundled plugin could not be installed: {e}");
-            }
-            host
-        }
-    };
-    Ok(s.plugins.insert(host))
-}
-
-/// The installed, enabled plugins of `kind`; none when the host cannot be reached (the
-/// built-in readers and formats work all the same).
-pub(super) fn enabled(s: &mut Session, kind: Kind) -> Vec<Installed> {
-    let Ok(list) = host(s).and_then(|h| h.list().map_err(|e| e.to_string())) else {
-        return Vec::new();
-    };
-    list.into_iter()
-        .filter(|i| i.state.enabled && i.manifest.is(kind))
-        .collect()
+    s.plugins.host().map_err(|e| e.to_string())?;
+    for e in s.plugins.take_problems() {
+        eprintln!("cardbase: a bundled plugin could not be installed: {e}");
+    }
+    s.plugins.host().map_err(|e| e.to_string())
 }
 
 /// One line of the manager's list.
@@ -59,14 +42,14 @@ fn item(i: &Installed) -> PluginItem {
         id: m.id.as_str().into(),
         name: m.name.as_str().into(),
         version: m.version.as_str().into(),
-        kinds: crate::plugins::kinds(&m.kinds).into(),
+        kinds: cardbase_workflows::plugins::kinds(&m.kinds).into(),
         runtime: match m.runtime {
             Runtime::Wasm => "WASM",
             Runtime::Rhai => "Rhai",
         }
         .into(),
         enabled: i.state.enabled,
-        bundled: crate::plugins::is_bundled(&m.id),
+        bundled: cardbase_workflows::plugins::is_bundled(&m.id),
         asks_secrets: m.capabilities.iter().any(|c| c == "secrets"),
         secrets_granted: i.state.granted.iter().any(|g| g == "secrets"),
         capabilities: if capabilities.is_empty() {
@@ -106,13 +89,7 @@ impl Controller {
         }
         self.plugin_job(move |host| {
             let i = host.install(&path, &[]).map_err(|e| e.to_string())?;
-            let withheld: Vec<&str> = i
-                .manifest
-                .capabilities
-                .iter()
-                .filter(|c| !i.state.granted.contains(c))
-                .map(String::as_str)
-                .collect();
+            let withheld = cardbase_workflows::plugins::withheld(&i);
             let mut said = format!("Installed {} {}.", i.manifest.name, i.manifest.version);
             if !withheld.is_empty() {
                 said.push_str(&format!(" It asks for {}, not granted.", withheld.join(", ")));

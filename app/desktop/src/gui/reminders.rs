@@ -8,7 +8,6 @@ use super::controller::{Controller, with_controller};
 use super::ui::ReminderItem;
 use super::worker::Session;
 use cardbase_engine::reminders::Reminder;
-use cardbase_plugin_host::manifest::Kind;
 use chrono::{Duration, Local, Utc};
 use slint::{Model, ModelRc, VecModel};
 use std::rc::Rc;
@@ -57,24 +56,13 @@ impl Controller {
         let now = Utc::now();
         self.worker.run(
             move |s: &mut Session| -> Result<Option<Checked>, String> {
-                if s.vault.is_none() {
-                    return Ok(None);
-                }
-                let (rules, mut problems) = match super::plugins::host(s) {
-                    Ok(host) => {
-                        let (rules, failed) = host.load_enabled(Kind::ReminderRule);
-                        let problems: Vec<RuleProblem> =
-                            failed.iter().map(|e| (e.to_string(), e.to_string())).collect();
-                        (rules, problems)
-                    }
-                    Err(e) => (Vec::new(), vec![(e.clone(), e)]),
-                };
-                let rules: Vec<_> = rules.iter().filter_map(|p| p.reminder_rule()).collect();
                 let Some(v) = s.vault.as_ref() else { return Ok(None) };
-                let (due, failed) = v
-                    .reminders_with(now, 0, None, &Local, &rules)
+                let (due, problems) = cardbase_workflows::reminders::due(v, &mut s.plugins, now, 0, None, &Local)
                     .map_err(|e| e.to_string())?;
-                problems.extend(failed.iter().map(|e| (e.plugin.clone(), e.to_string())));
+                for e in s.plugins.take_problems() {
+                    eprintln!("cardbase: a bundled plugin could not be installed: {e}");
+                }
+                let problems = problems.into_iter().map(|p| (p.plugin, p.message)).collect();
                 Ok(Some((due, problems)))
             },
             |r| {
@@ -109,9 +97,7 @@ impl Controller {
         }
     }
 
-    fn show_reminders(&self, mut due: Vec<Reminder>) {
-        // People read the list by the date of the thing (the birthday, the task), soonest first.
-        due.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    fn show_reminders(&self, due: Vec<Reminder>) {
         let items: Vec<ReminderItem> = due
             .iter()
             .map(|r| ReminderItem {

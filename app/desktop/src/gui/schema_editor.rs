@@ -103,7 +103,10 @@ impl Controller {
     }
 
     /// Runs one schema edit on the worker; then refreshes the editor, sidebar and table.
-    fn migrate(self: &Rc<Self>, edit: impl FnOnce(&mut Vault) -> cardbase_engine::Result<String> + Send + 'static) {
+    fn migrate<E: std::fmt::Display>(
+        self: &Rc<Self>,
+        edit: impl FnOnce(&mut Vault) -> Result<String, E> + Send + 'static,
+    ) {
         self.set_busy(true);
         self.worker.run(
             move |s: &mut Session| -> Result<(Schema, String), String> {
@@ -209,7 +212,7 @@ impl Controller {
             v.add_section(&key, &label)?;
             v.add_field(&key, &FieldSpec::new("title", "Title", FieldType::Text))?;
             v.set_section_title(&key, &["title".to_string()])?;
-            Ok(format!("Added section {label:?} with a Title field."))
+            Ok::<_, cardbase_engine::Error>(format!("Added section {label:?} with a Title field."))
         });
     }
 
@@ -278,10 +281,9 @@ impl Controller {
             return;
         }
         self.migrate(move |v| {
-            // As on the command line: a copy to go back to before values are converted.
-            v.auto_backup("schema")?;
-            let report = v.change_field_type(&s, &f, kind, &FieldChange::default())?;
-            Ok(format!("Changed {f} to {kind}: {}.", report.summary()))
+            // A copy to go back to before values are converted, as on the command line.
+            let changed = cardbase_workflows::schema::change_type(v, &s, &f, kind, &FieldChange::default())?;
+            Ok::<_, cardbase_workflows::Error>(format!("Changed {f} to {kind}: {}.", changed.done.summary()))
         });
     }
 

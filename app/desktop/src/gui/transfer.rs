@@ -6,40 +6,20 @@
 use super::controller::{Controller, with_controller};
 use super::ui::ImportColumn;
 use super::worker::Session;
-use cardbase_engine::export::writers::{self, CsvProfile, HtmlLayout};
-use cardbase_engine::import::sheet::SheetReader;
-use cardbase_engine::import::table::{Cell, TableReader};
-use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, OpenOptions, cell_value};
+use cardbase_engine::import::table::Cell;
+use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, cell_value};
 use cardbase_engine::query::parse_filter;
 use cardbase_engine::schema::{Field, FieldSpec};
-use cardbase_engine::{Error, FieldType, Query};
-use cardbase_plugin_host::manifest::Kind;
+use cardbase_engine::{Error, FieldType};
+use cardbase_workflows::export::{CsvKind, ExportRequest, Format};
+use cardbase_workflows::import::{ReadOptions, key_from_header};
+use cardbase_workflows::{Cancel, Progress};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Rows shown as a preview per column.
 const PREVIEW_ROWS: usize = 3;
-
-/// The built-in export formats, in the order of the dialog's list, with their extensions;
-/// exporter plugins follow them.
-const FORMATS: &[(&str, &str)] = &[
-    ("Excel (XLSX)", "xlsx"),
-    ("CSV", "csv"),
-    ("HTML", "html"),
-    ("Text", "txt"),
-    ("JSON lines", "jsonl"),
-];
-
-/// An enabled exporter plugin, offered as a format.
-#[derive(Debug, Clone)]
-pub(super) struct PluginFormat {
-    id: String,
-    name: String,
-    ext: String,
-}
 
 /// What the wizard knows about the file being imported.
 #[derive(Default)]
@@ -53,9 +33,9 @@ pub(super) struct ImportState {
     mapping: Vec<Option<String>>,
     /// The file is read by a plugin: its cells come typed, so photo fields take them too.
     typed: bool,
-    /// What the enabled importer plugins read, besides the built-in kinds.
-    plugin_extensions: Vec<String>,
-    cancel: Arc<AtomicBool>,
+    /// The kinds of file the wizard reads: the built-in ones, then the plugins'.
+    extensions: Vec<String>,
+    cancel: Cancel,
 }
 
 /// What reading the head of a file gives the wizard.
@@ -70,35 +50,21 @@ struct Head {
     plugin: Option<String>,
 }
 
-/// A file opened for import, and the name of the plugin reading it, if one does.
-struct Opened {
-    reader: Box<dyn TableReader>,
-    plugin: Option<String>,
-}
-
-/// Opens a file for import: with a built-in reader, or with the enabled importer plugin that
-/// claims a file whose extension the built-in readers do not read (else as CSV, as the
-/// command line does).
-fn open_file(s: &mut Session, path: &Path, sheet: Option<String>) -> Result<Opened, String> {
-    if !crate::plugins::read_by_built_in(path)
-        && let Ok(host) = super::plugins::host(s)
-        && let Some(plugin) = crate::plugins::importer_for(host, path)
-    {
-        let reader = crate::plugins::plugin_reader(&plugin, path).map_err(|e| format!("{e:#}"))?;
-        return Ok(Opened {
-            reader: Box::new(reader),
-            plugin: Some(plugin.manifest.name.clone()),
-        });
+/// Opens a file for import the way both front ends do (`cardbase_workflows::import::open`).
+fn open_file(
+    s: &mut Session,
+    path: &Path,
+    sheet: Option<String>,
+) -> Result<cardbase_workflows::import::Source, String> {
+    let options = ReadOptions {
+        sheet,
+        ..ReadOptions::default()
+    };
+    let source = cardbase_workflows::import::open(path, &options, &mut s.plugins).map_err(|e| e.to_string());
+    for e in s.plugins.take_problems() {
+        eprintln!("cardbase: a bundled plugin could not be installed: {e}");
     }
-    let reader = import::open(
-        path,
-        &OpenOptions {
-            sheet,
-            ..OpenOptions::default()
-        },
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(Opened { reader, plugin: None })
+    source
 }
 
 /// A cell as the preview shows it when no field converts it.
@@ -141,40 +107,6 @@ fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: D
     shown.join("  ·  ")
 }
 
-/// The fields a column can go to: the section's visible fields; photos only from typed cells
-/// (a plugin's), since text cannot be a photo.
-fn importable_fields(v: &cardbase_engine::Vault, section: &str, typed: bool) -> Result<Vec<Field>, String> {
-    let s = v.schema().require_section(section).map_err(|e| e.to_string())?;
-    Ok(s.visible_fields()
-        .filter(|f| typed || f.kind != FieldType::Photo)
-        .cloned()
-        .collect())
-}
-
-/// A field key made from a column header: lowercase ASCII, `_` for the rest.
-fn key_from_header(header: &str, taken: &[String]) -> String {
-    let mut key: String = header
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect::<String>()
-        .split('_')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("_");
-    if !key.starts_with(|c: char| c.is_ascii_lowercase()) {
-        key = format!("column_{key}").trim_end_matches('_').to_string();
-    }
-    key.truncate(60);
-    let base = key.clone();
-    let mut n = 2;
-    while taken.contains(&key) {
-        key = format!("{base}_{n}");
-        n += 1;
-    }
-    key
-}
-
 impl Controller {
     pub(super) fn import_show(&self) {
         let sections = self.visible_sections();
@@ -188,10 +120,10 @@ impl Controller {
                 .collect()
         };
         let index = sections.iter().position(|k| *k == current).unwrap_or(0);
-        let plugin_extensions = std::mem::take(&mut self.import.borrow_mut().plugin_extensions);
+        let extensions = std::mem::take(&mut self.import.borrow_mut().extensions);
         *self.import.borrow_mut() = ImportState {
             sections,
-            plugin_extensions,
+            extensions,
             ..ImportState::default()
         };
         self.show_import_hint();
@@ -207,18 +139,10 @@ impl Controller {
         });
         // What the enabled importer plugins read, for the hint and the file browser.
         self.worker.run(
-            |s: &mut Session| -> Vec<String> {
-                let mut exts: Vec<String> = super::plugins::enabled(s, Kind::Importer)
-                    .iter()
-                    .flat_map(|i| i.manifest.extensions.iter().map(|e| e.to_ascii_lowercase()))
-                    .collect();
-                exts.sort();
-                exts.dedup();
-                exts
-            },
+            |s: &mut Session| cardbase_workflows::import::importable_extensions(&mut s.plugins),
             |exts| {
                 with_controller(|c| {
-                    c.import.borrow_mut().plugin_extensions = exts;
+                    c.import.borrow_mut().extensions = exts;
                     c.show_import_hint();
                 })
             },
@@ -227,22 +151,19 @@ impl Controller {
 
     /// The kinds of file the wizard reads: the built-in ones, then the plugins'.
     pub(super) fn import_extensions(&self) -> Vec<String> {
-        let st = self.import.borrow();
-        import::EXTENSIONS
-            .iter()
-            .map(|e| e.to_string())
-            .chain(st.plugin_extensions.iter().cloned())
-            .collect()
+        let known = self.import.borrow().extensions.clone();
+        if known.is_empty() {
+            cardbase_workflows::import::built_in_extensions()
+                .iter()
+                .map(|e| e.to_string())
+                .collect()
+        } else {
+            known
+        }
     }
 
     fn show_import_hint(&self) {
-        let plugins = &self.import.borrow().plugin_extensions;
-        let mut kinds: Vec<String> = ["csv", "xlsx", "xls", "ods", "jsonl"]
-            .iter()
-            .map(|e| e.to_string())
-            .chain(plugins.iter().cloned())
-            .map(|e| format!(".{e}"))
-            .collect();
+        let mut kinds: Vec<String> = self.import_extensions().iter().map(|e| format!(".{e}")).collect();
         let last = kinds.pop().unwrap_or_default();
         let hint = format!("A {} or {last} file", kinds.join(", "));
         self.app(|a| a.set_import_hint(hint.into()));
@@ -276,41 +197,18 @@ impl Controller {
                 if s.vault.is_none() {
                     return Err("the vault is not open".into());
                 }
-                let sheets = if import::is_workbook(&path) {
-                    SheetReader::sheet_names(&path).map_err(|e| e.to_string())?
-                } else {
-                    Vec::new()
-                };
-                let Opened { mut reader, plugin } = open_file(s, &path, sheet)?;
+                let mut source = open_file(s, &path, sheet)?;
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
-                let headers = reader.headers().to_vec();
-                let mut samples = Vec::new();
-                while samples.len() < 5 {
-                    match reader.next_row() {
-                        Some(Ok(row)) => samples.push(row.cells),
-                        // The whole file failed (a plugin stopped): say so now, not at the end.
-                        Some(Err(e)) if e.row == 0 => return Err(e.to_string()),
-                        Some(Err(_)) => continue,
-                        None => break,
-                    }
-                }
-                let mut mapping = v.suggest_mapping(&section, &headers).map_err(|e| e.to_string())?;
-                let keys = reader.field_keys();
-                let fields = importable_fields(v, &section, keys.is_some())?;
-                // A plugin's columns are field keys: each goes to the field of the same key.
-                for (m, key) in mapping.iter_mut().zip(keys.unwrap_or_default()) {
-                    if fields.iter().any(|f| f.key == key) {
-                        *m = Some(key);
-                    }
-                }
+                let preview =
+                    cardbase_workflows::import::preview(v, &mut source, &section, 5).map_err(|e| e.to_string())?;
                 Ok(Head {
-                    sheets,
-                    headers,
-                    samples,
-                    mapping,
-                    fields,
-                    about: reader.describe(),
-                    plugin,
+                    sheets: source.sheets.clone(),
+                    headers: preview.headers,
+                    samples: preview.samples,
+                    mapping: preview.mapping,
+                    fields: preview.fields,
+                    about: source.reader.describe(),
+                    plugin: source.plugin.map(|p| p.name),
                 })
             },
             |r| {
@@ -453,7 +351,14 @@ impl Controller {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 v.add_field(&section, &FieldSpec::new(&key, &label, FieldType::Text))
                     .map_err(|e| e.to_string())?;
-                let fields = importable_fields(v, &section, typed)?;
+                let fields: Vec<Field> = v
+                    .schema()
+                    .require_section(&section)
+                    .map_err(|e| e.to_string())?
+                    .visible_fields()
+                    .filter(|f| typed || f.kind != FieldType::Photo)
+                    .cloned()
+                    .collect();
                 Ok((v.schema().clone(), fields, key))
             },
             move |r| {
@@ -490,7 +395,7 @@ impl Controller {
         }) else {
             return;
         };
-        let cancel = Arc::new(AtomicBool::new(false));
+        let cancel = Cancel::default();
         let options = {
             let mut st = self.import.borrow_mut();
             st.cancel = cancel.clone();
@@ -528,7 +433,7 @@ impl Controller {
                         let session = Session {
                             path: v.path().to_path_buf(),
                             vault: Some(v),
-                            plugins: None,
+                            plugins: cardbase_workflows::Plugins::none(),
                         };
                         *c.reads.borrow_mut() = Some(Rc::new(c.worker.sibling(session)));
                     }
@@ -540,22 +445,19 @@ impl Controller {
         );
         self.worker.run(
             move |s: &mut Session| -> Result<import::ImportReport, Error> {
-                let Opened { mut reader, .. } = open_file(s, &path, sheet).map_err(Error::Query)?;
+                let mut source = open_file(s, &path, sheet).map_err(Error::Query)?;
                 let v = s.vault.as_mut().ok_or(Error::Query("the vault is not open".into()))?;
-                if std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) > 256 * 1024 {
-                    v.auto_backup("import")?;
-                }
-                let file = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                v.import(reader.as_mut(), &file, &options, &mut |done, total| {
+                let mut progress = Progress::new(cancel, |done, total| {
                     let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
                     let _ = weak.upgrade_in_event_loop(move |ui| {
                         ui.global::<super::ui::App>().set_import_progress(fraction);
                     });
-                    !cancel.load(Ordering::Relaxed)
-                })
+                });
+                match cardbase_workflows::import::run(v, &mut source, &options, &mut progress) {
+                    Ok(done) => Ok(done.report),
+                    Err(cardbase_workflows::Error::Engine(e)) => Err(e),
+                    Err(e) => Err(Error::Query(e.to_string())),
+                }
             },
             |r| with_controller(|c| c.import_done(r)),
         );
@@ -602,7 +504,7 @@ impl Controller {
     }
 
     pub(super) fn import_cancel(&self) {
-        self.import.borrow().cancel.store(true, Ordering::Relaxed);
+        self.import.borrow().cancel.cancel();
     }
 
     pub(super) fn export_show(&self) {
@@ -621,7 +523,7 @@ impl Controller {
             })
             .unwrap_or_default();
         let file = dir.join(format!("{label}.xlsx"));
-        self.export_plugins.borrow_mut().clear();
+        *self.export_formats.borrow_mut() = Format::built_in().to_vec();
         self.show_export_formats();
         self.app(|a| {
             a.set_export_file(file.display().to_string().into());
@@ -632,21 +534,10 @@ impl Controller {
         });
         // The enabled exporter plugins join the list once the host has listed them.
         self.worker.run(
-            |s: &mut Session| -> Vec<PluginFormat> {
-                super::plugins::enabled(s, Kind::Exporter)
-                    .into_iter()
-                    .filter_map(|i| {
-                        Some(PluginFormat {
-                            ext: i.manifest.extensions.first()?.to_ascii_lowercase(),
-                            id: i.manifest.id,
-                            name: i.manifest.name,
-                        })
-                    })
-                    .collect()
-            },
+            |s: &mut Session| cardbase_workflows::export::choices(&mut s.plugins),
             |formats| {
                 with_controller(|c| {
-                    *c.export_plugins.borrow_mut() = formats;
+                    *c.export_formats.borrow_mut() = formats;
                     c.show_export_formats();
                 })
             },
@@ -654,42 +545,43 @@ impl Controller {
     }
 
     fn show_export_formats(&self) {
-        let names: Vec<SharedString> = FORMATS
-            .iter()
-            .map(|(name, _)| SharedString::from(*name))
-            .chain(
-                self.export_plugins
-                    .borrow()
-                    .iter()
-                    .map(|p| format!("{} (.{}) — plugin", p.name, p.ext).into()),
-            )
-            .collect();
-        self.app(|a| a.set_export_formats(ModelRc::new(VecModel::from(names))));
+        let names: Vec<SharedString> = self.export_formats.borrow().iter().map(|f| f.label().into()).collect();
+        let csv: Vec<SharedString> = CsvKind::ALL.iter().map(|k| k.label().into()).collect();
+        self.app(|a| {
+            a.set_export_formats(ModelRc::new(VecModel::from(names)));
+            a.set_export_csv_kinds(ModelRc::new(VecModel::from(csv)));
+        });
     }
 
-    /// The exporter plugin chosen as the format, if one is.
-    fn export_plugin(&self, format: i32) -> Option<PluginFormat> {
-        let i = (format.max(0) as usize).checked_sub(FORMATS.len())?;
-        self.export_plugins.borrow().get(i).cloned()
+    /// The format chosen in the dialog, with its options.
+    fn export_format(&self, index: i32, csv: i32) -> Format {
+        let format = self
+            .export_formats
+            .borrow()
+            .get(index.max(0) as usize)
+            .cloned()
+            .unwrap_or(Format::Xlsx);
+        match format {
+            Format::Csv(_) => Format::Csv(CsvKind::ALL.get(csv.max(0) as usize).copied().unwrap_or_default()),
+            f => f,
+        }
     }
 
     /// Keeps the file's extension in step with the chosen format.
     pub(super) fn export_format_changed(&self) {
-        let Some(format) = self.app(|a| {
+        let Some((format, csv)) = self.app(|a| {
             // Every section goes into one workbook.
             if a.get_export_scope() == 2 {
                 a.set_export_format(0);
             }
-            a.get_export_format()
+            (a.get_export_format(), a.get_export_csv())
         }) else {
             return;
         };
-        let ext = match self.export_plugin(format) {
-            Some(p) => p.ext,
-            None => FORMATS.get(format.max(0) as usize).map_or("xlsx", |f| f.1).to_string(),
-        };
+        let format = self.export_format(format, csv);
         self.app(|a| {
-            let path = PathBuf::from(a.get_export_file().as_str()).with_extension(ext);
+            a.set_export_is_csv(matches!(format, Format::Csv(_)));
+            let path = PathBuf::from(a.get_export_file().as_str()).with_extension(format.extension());
             a.set_export_file(path.display().to_string().into());
         });
     }
@@ -705,7 +597,8 @@ impl Controller {
         }) else {
             return;
         };
-        let (mut query, filters, columns) = {
+        let format = self.export_format(format, csv);
+        let (query, filters, columns) = {
             let view = self.view.borrow();
             (
                 self.query(),
@@ -713,65 +606,29 @@ impl Controller {
                 view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
             )
         };
-        if scope == 1 {
-            query = Query::section(&query.section);
-        }
-        let plugin = self.export_plugin(format);
         self.set_busy(true);
         self.worker.run(
             move |s: &mut Session| -> Result<u64, String> {
-                // Loaded before the vault is borrowed: the host lives in the session too.
-                let exporter = match &plugin {
-                    Some(p) => Some(super::plugins::host(s)?.load(&p.id).map_err(|e| e.to_string())?),
-                    None => None,
+                let request = match scope {
+                    2 => ExportRequest::every_section(&path),
+                    1 => ExportRequest::section(&query.section, format, &path),
+                    _ => {
+                        let mut query = query;
+                        for f in &filters {
+                            query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
+                        }
+                        let columns = if matches!(format, Format::Plugin(_)) {
+                            Vec::new()
+                        } else {
+                            columns
+                        };
+                        ExportRequest::records(query, columns, format, &path)
+                    }
                 };
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
-                let err = |e: Error| e.to_string();
-                if scope == 2 {
-                    let mut sheets = Vec::new();
-                    for sec in v.schema().live_sections() {
-                        sheets.push(v.export_sheet(&Query::section(&sec.key), &[], false).map_err(err)?.0);
-                    }
-                    return writers::write_xlsx(sheets, &path)
-                        .map(|s| s.rows)
-                        .map_err(|e| e.to_string());
-                }
-                if scope == 0 {
-                    for f in &filters {
-                        query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
-                    }
-                }
-                if let Some(plugin) = &exporter {
-                    let exporter = plugin
-                        .exporter()
-                        .ok_or_else(|| format!("plugin {} is not an exporter", plugin.manifest.id))?;
-                    return crate::plugins::export_to_file(v, &query, exporter, &path, &mut |_, _| true)
-                        .map(|s| s.records)
-                        .map_err(|e| format!("{e:#}"));
-                }
-                let cols: &[String] = if scope == 0 { &columns } else { &[] };
-                let (sheet, keys) = v.export_sheet(&query, cols, false).map_err(err)?;
-                if format == 0 {
-                    return writers::write_xlsx(vec![sheet], &path)
-                        .map(|s| s.rows)
-                        .map_err(|e| e.to_string());
-                }
-                let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-                let mut out = std::io::BufWriter::new(file);
-                let stats = match format {
-                    1 => {
-                        let profile = match csv {
-                            1 => CsvProfile::excel_cyrillic(),
-                            2 => CsvProfile::excel_western(),
-                            _ => CsvProfile::Utf8Bom,
-                        };
-                        writers::write_csv(sheet, &profile, &mut out)
-                    }
-                    2 => writers::write_html(sheet, HtmlLayout::Table, &mut out),
-                    3 => writers::write_text(sheet, &mut out),
-                    _ => writers::write_json_lines(sheet, &keys, &mut out),
-                };
-                stats.map(|s| s.rows).map_err(|e| e.to_string())
+                cardbase_workflows::export::run(v, &mut s.plugins, &request, &mut Progress::none())
+                    .map(|done| done.records)
+                    .map_err(|e| e.to_string())
             },
             move |r| {
                 with_controller(|c| {
@@ -788,18 +645,5 @@ impl Controller {
                 })
             },
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn header_names_become_valid_unused_keys() {
-        assert_eq!(key_from_header("Дата визита", &[]), "column");
-        assert_eq!(key_from_header("Customer ID", &[]), "customer_id");
-        assert_eq!(key_from_header("Customer ID", &["customer_id".into()]), "customer_id_2");
-        assert_eq!(key_from_header("2nd phone", &[]), "column_2nd_phone");
     }
 }

@@ -9,12 +9,12 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex};
 
-/// What the worker owns: the vault once it is open, and the plugin host once something
-/// needs it (see `gui::plugins::host`).
+/// What the worker owns: the vault once it is open, and the user's plugins (their host
+/// starts the first time something needs it).
 pub struct Session {
     pub path: PathBuf,
     pub vault: Option<Vault>,
-    pub plugins: Option<cardbase_plugin_host::PluginHost>,
+    pub plugins: cardbase_workflows::Plugins,
 }
 
 impl Session {
@@ -23,7 +23,8 @@ impl Session {
         Session {
             path,
             vault: None,
-            plugins: None,
+            // Without a home folder there are no plugins; the built-in formats still work.
+            plugins: cardbase_workflows::Plugins::user().unwrap_or_else(|_| cardbase_workflows::Plugins::none()),
         }
     }
 }
