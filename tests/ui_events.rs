@@ -5,13 +5,13 @@
 mod support;
 
 use cardbase_desktop::gui::Controller;
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Card, Table};
 use cardbase_engine::{Passphrase, Preset, Value, Vault};
 use slint::{ComponentHandle, Model};
 use support::*;
 
 fn event_lines(ui: &cardbase_desktop::gui::MainWindow) -> Vec<String> {
-    let events = ui.global::<App>().get_card_events();
+    let events = ui.global::<Card>().get_events();
     events.iter().map(|e| e.text.to_string()).collect()
 }
 
@@ -25,15 +25,17 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
         v.create_record_from_text("contacts", &[("first_name", "Ann")]).unwrap()
     };
     let (ui, controller, _links) = app(&path, Some("p"));
-    let state = ui.global::<App>();
-    state.invoke_search_edited("Ann".into());
-    assert_eq!(state.get_card_title(), "Ann");
-    assert!(state.get_card_has_events(), "a contact's card has an Events block");
+    ui.global::<Table>().invoke_search_edited("Ann".into());
+    assert_eq!(ui.global::<Card>().get_title(), "Ann");
+    assert!(
+        ui.global::<Card>().get_has_events(),
+        "a contact's card has an Events block"
+    );
     assert!(event_lines(&ui).is_empty());
 
     find(&ui, "event at").set_accessible_value("next tuesday-ish");
     click(&ui, "plan event");
-    let error = state.get_event_error();
+    let error = ui.global::<Card>().get_event_error();
     assert!(!error.is_empty(), "a date that does not parse is said inline");
     find(&ui, "event error");
     assert!(event_lines(&ui).is_empty(), "and plans nothing");
@@ -42,22 +44,22 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
     find(&ui, "event duration").set_accessible_value("a while");
     click(&ui, "plan event");
     assert!(
-        state.get_event_error().starts_with("Duration:"),
+        ui.global::<Card>().get_event_error().starts_with("Duration:"),
         "a duration that does not parse is said inline: {}",
-        state.get_event_error()
+        ui.global::<Card>().get_event_error()
     );
     assert!(event_lines(&ui).is_empty(), "and plans nothing");
     find(&ui, "event duration").set_accessible_value("45m");
     find(&ui, "event assignee").set_accessible_value("Maria");
     click(&ui, "plan event");
-    assert_eq!(state.get_event_error(), "");
+    assert_eq!(ui.global::<Card>().get_event_error(), "");
     assert_eq!(event_lines(&ui), ["2030-12-01 10:00  Call  Planned"]);
     assert_eq!(
         find(&ui, "event 0").accessible_value().unwrap_or_default(),
         "2030-12-01 10:00  Call  Planned"
     );
     assert!(
-        !state.get_card_events().row_data(0).unwrap().overdue,
+        !ui.global::<Card>().get_events().row_data(0).unwrap().overdue,
         "a call in 2030 is not overdue"
     );
 
@@ -65,7 +67,7 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
     find(&ui, "event notes").set_accessible_value("Wants the offer in writing");
     find(&ui, "event follow-up").set_accessible_value("2030-12-08 10:00");
     click(&ui, "save event");
-    assert_eq!(state.get_event_error(), "");
+    assert_eq!(ui.global::<Card>().get_event_error(), "");
     assert_eq!(
         event_lines(&ui),
         [
@@ -100,7 +102,7 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
 
 /// The ids of the records the table lists now, and which of them stand out as overdue.
 fn listed(ui: &cardbase_desktop::gui::MainWindow) -> Vec<(i64, bool)> {
-    let rows = ui.global::<App>().get_rows();
+    let rows = ui.global::<Table>().get_rows();
     (0..rows.row_count())
         .map(|i| {
             let r = rows.row_data(i).unwrap();
@@ -110,22 +112,21 @@ fn listed(ui: &cardbase_desktop::gui::MainWindow) -> Vec<(i64, bool)> {
 }
 
 fn choose(ui: &cardbase_desktop::gui::MainWindow, list: &str, value: &str) {
-    let state = ui.global::<App>();
     let model = if list == "assignee" {
-        state.get_quick_assignees()
+        ui.global::<Table>().get_quick_assignees()
     } else {
-        state.get_quick_types()
+        ui.global::<Table>().get_quick_types()
     };
     let at = model
         .iter()
         .position(|v| v == value)
         .unwrap_or_else(|| panic!("{value} in {list}")) as i32;
     if list == "assignee" {
-        state.set_quick_assignee(at);
+        ui.global::<Table>().set_quick_assignee(at);
     } else {
-        state.set_quick_type(at);
+        ui.global::<Table>().set_quick_type(at);
     }
-    state.invoke_quick_changed();
+    ui.global::<Table>().invoke_quick_changed();
 }
 
 #[test]
@@ -177,11 +178,16 @@ fn the_events_section_filters_today_overdue_this_week_by_assignee_and_by_type_an
         (missed.0, held.0, today.0, far.0, late_task.0, open_task.0)
     };
     let (ui, controller, _links) = app(&path, Some("p"));
-    let state = ui.global::<App>();
-    assert!(!state.get_quick_shown(), "contacts are not dated: no quick filters");
+    assert!(
+        !ui.global::<Table>().get_quick_shown(),
+        "contacts are not dated: no quick filters"
+    );
 
     click(&ui, "Events");
-    assert!(state.get_quick_shown(), "the Events section has quick filters");
+    assert!(
+        ui.global::<Table>().get_quick_shown(),
+        "the Events section has quick filters"
+    );
     let ids = |ui| {
         let mut ids: Vec<i64> = listed(ui).iter().map(|(id, _)| *id).collect();
         ids.sort();
@@ -223,8 +229,12 @@ fn the_events_section_filters_today_overdue_this_week_by_assignee_and_by_type_an
     assert_eq!(ids(&ui), [missed, held, today, far]);
 
     click(&ui, "Tasks");
-    assert!(state.get_quick_shown());
-    assert_eq!(state.get_quick_period(), -1, "a new section starts unfiltered");
+    assert!(ui.global::<Table>().get_quick_shown());
+    assert_eq!(
+        ui.global::<Table>().get_quick_period(),
+        -1,
+        "a new section starts unfiltered"
+    );
     let mut tasks = listed(&ui);
     tasks.sort();
     assert_eq!(

@@ -4,7 +4,7 @@
 #[path = "support/ui.rs"]
 mod support;
 
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{ExportDialog, ImportWizard, Table};
 use cardbase_engine::{Passphrase, Preset, Vault};
 use slint::{ComponentHandle, Model};
 use support::*;
@@ -17,23 +17,22 @@ fn a_user_imports_a_csv_through_the_wizard_and_exports_the_section() {
     Vault::create(&path, &Passphrase::new("p"), Preset::Personal).unwrap();
     let (ui, _c, _) = app(&path, Some("p"));
     ui.window().set_size(slint::LogicalSize::new(1200.0, 900.0));
-    let state = ui.global::<App>();
-    assert_eq!(state.get_rows().row_count(), 0);
+    assert_eq!(ui.global::<Table>().get_rows().row_count(), 0);
 
     click(&ui, "Import…");
-    assert!(state.get_import_open());
+    assert!(ui.global::<ImportWizard>().get_shown());
     let csv =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/excel-ru-1251.csv");
     find(&ui, "import file").set_accessible_value(csv.display().to_string());
     click(&ui, "read file");
-    assert_eq!(state.get_import_error(), "");
-    assert_eq!(state.get_import_step(), 1);
+    assert_eq!(ui.global::<ImportWizard>().get_error(), "");
+    assert_eq!(ui.global::<ImportWizard>().get_step(), 1);
     assert!(
-        state.get_import_about().contains("windows-1251"),
+        ui.global::<ImportWizard>().get_about().contains("windows-1251"),
         "{}",
-        state.get_import_about()
+        ui.global::<ImportWizard>().get_about()
     );
-    let columns: Vec<_> = state.get_import_columns().iter().collect();
+    let columns: Vec<_> = ui.global::<ImportWizard>().get_columns().iter().collect();
     let surname = columns.iter().find(|c| c.header == "Фамилия").unwrap();
     assert!(surname.field > 0, "Фамилия is matched to a field");
     let birthday = columns.iter().find(|c| c.header == "Дата рождения").unwrap();
@@ -46,24 +45,33 @@ fn a_user_imports_a_csv_through_the_wizard_and_exports_the_section() {
     // "Город" has no field in the personal preset: make one from the column.
     let city = columns.iter().position(|c| c.header == "Город").unwrap();
     assert_eq!(columns[city].field, 0);
-    state.invoke_import_new_field(city as i32);
-    assert!(state.get_import_columns().row_data(city).unwrap().field > 0);
+    ui.global::<ImportWizard>().invoke_new_field(city as i32);
+    assert!(ui.global::<ImportWizard>().get_columns().row_data(city).unwrap().field > 0);
 
     click(&ui, "start import");
-    assert_eq!(state.get_import_step(), 3, "{}", state.get_import_error());
-    assert!(
-        state.get_import_summary().contains("5 added"),
+    assert_eq!(
+        ui.global::<ImportWizard>().get_step(),
+        3,
         "{}",
-        state.get_import_summary()
+        ui.global::<ImportWizard>().get_error()
     );
-    assert_eq!(state.get_rows().row_count(), 5, "the table shows the imported records");
+    assert!(
+        ui.global::<ImportWizard>().get_summary().contains("5 added"),
+        "{}",
+        ui.global::<ImportWizard>().get_summary()
+    );
+    assert_eq!(
+        ui.global::<Table>().get_rows().row_count(),
+        5,
+        "the table shows the imported records"
+    );
     click(&ui, "Close");
 
     click(&ui, "Export…");
     let out = dir.path().join("contacts.xlsx");
     find(&ui, "export file").set_accessible_value(out.display().to_string());
     click(&ui, "start export");
-    assert_eq!(state.get_export_error(), "");
-    assert!(!state.get_export_open());
+    assert_eq!(ui.global::<ExportDialog>().get_error(), "");
+    assert!(!ui.global::<ExportDialog>().get_shown());
     assert!(std::fs::metadata(&out).unwrap().len() > 1000, "a workbook was written");
 }

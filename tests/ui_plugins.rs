@@ -6,7 +6,7 @@
 #[path = "support/ui.rs"]
 mod support;
 
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Card, ExportDialog, ImportWizard, PluginManager, Reminders, Shell, Table};
 use cardbase_plugin_host::PluginHost;
 use slint::{ComponentHandle, Model, SharedString};
 use std::path::{Path, PathBuf};
@@ -62,15 +62,23 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     drop(vault_with_birthday_today(&path));
     let (ui, _c, _) = app(&path, Some("p"));
     ui.window().set_size(slint::LogicalSize::new(1200.0, 900.0));
-    let state = ui.global::<App>();
-    assert_eq!(state.get_reminders().row_count(), 1, "Ada's birthday is due");
+    assert_eq!(
+        ui.global::<Reminders>().get_list().row_count(),
+        1,
+        "Ada's birthday is due"
+    );
 
     // The manager lists the bundled plugins.
     click(&ui, "Plugins…");
-    assert!(state.get_plugins_open());
-    let ids: Vec<SharedString> = state.get_plugins().iter().map(|p| p.id).collect();
+    assert!(ui.global::<PluginManager>().get_shown());
+    let ids: Vec<SharedString> = ui.global::<PluginManager>().get_list().iter().map(|p| p.id).collect();
     assert_eq!(ids, ["birthdays", "contract-renewal", "icalendar", "vcard"]);
-    let vcard = state.get_plugins().iter().find(|p| p.id == "vcard").unwrap();
+    let vcard = ui
+        .global::<PluginManager>()
+        .get_list()
+        .iter()
+        .find(|p| p.id == "vcard")
+        .unwrap();
     assert_eq!(
         (vcard.name.as_str(), vcard.kinds.as_str(), vcard.runtime.as_str()),
         ("vCard", "importer + exporter", "WASM")
@@ -90,7 +98,7 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
 
     // Disabling a plugin is kept by the host.
     click(&ui, "enable icalendar");
-    assert_eq!(state.get_plugin_error(), "");
+    assert_eq!(ui.global::<PluginManager>().get_error(), "");
     assert!(installed(&data).contains(&("icalendar".to_string(), false)));
     assert_eq!(
         find(&ui, "plugin icalendar").accessible_value().unwrap_or_default(),
@@ -101,9 +109,9 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     let hostile = write_hostile(dir.path());
     find(&ui, "plugin file").set_accessible_value(hostile.display().to_string());
     click(&ui, "install plugin");
-    assert_eq!(state.get_plugin_error(), "");
+    assert_eq!(ui.global::<PluginManager>().get_error(), "");
     assert!(installed(&data).contains(&("hostile".to_string(), true)));
-    assert!(state.get_message().contains("Installed Hostile 0.1.0"));
+    assert!(ui.global::<Shell>().get_message().contains("Installed Hostile 0.1.0"));
     // It asks to see passwords: nothing is granted until the user says so, here.
     let granted = |data: &Path| {
         let host = PluginHost::new(&data.join("cardbase"), &data.join("../cache"));
@@ -112,22 +120,35 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     assert!(granted(&data).is_empty());
     click(&ui, "grant secrets hostile");
     assert_eq!(granted(&data), ["secrets"]);
-    assert!(state.get_message().contains("Hostile may now see secret fields"));
+    assert!(
+        ui.global::<Shell>()
+            .get_message()
+            .contains("Hostile may now see secret fields")
+    );
     click(&ui, "close plugins");
-    assert!(!state.get_plugins_open());
+    assert!(!ui.global::<PluginManager>().get_shown());
 
     // A failing reminder rule is reported once; the built-in reminders still come.
-    state.invoke_dismiss_message();
-    state.invoke_reminders_check();
+    ui.global::<Shell>().invoke_dismiss_message();
+    ui.global::<Reminders>().invoke_check();
     assert!(
-        state.get_message().contains("reminder rule failed") && state.get_message().contains("hostile"),
+        ui.global::<Shell>().get_message().contains("reminder rule failed")
+            && ui.global::<Shell>().get_message().contains("hostile"),
         "{}",
-        state.get_message()
+        ui.global::<Shell>().get_message()
     );
-    assert_eq!(state.get_reminders().row_count(), 1, "Ada's birthday is still due");
-    state.invoke_dismiss_message();
-    state.invoke_reminders_check();
-    assert_eq!(state.get_message(), "", "the same failure is not reported again");
+    assert_eq!(
+        ui.global::<Reminders>().get_list().row_count(),
+        1,
+        "Ada's birthday is still due"
+    );
+    ui.global::<Shell>().invoke_dismiss_message();
+    ui.global::<Reminders>().invoke_check();
+    assert_eq!(
+        ui.global::<Shell>().get_message(),
+        "",
+        "the same failure is not reported again"
+    );
 
     // A plugin that traps while reading stops the import with its reason; nothing is saved.
     let bad = dir.path().join("people.hostile");
@@ -135,27 +156,33 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     click(&ui, "Import…");
     find(&ui, "import file").set_accessible_value(bad.display().to_string());
     click(&ui, "read file");
-    let error = state.get_import_error();
+    let error = ui.global::<ImportWizard>().get_error();
     assert!(error.contains("plugin hostile"), "{error}");
-    assert_ne!(state.get_import_step(), 3);
+    assert_ne!(ui.global::<ImportWizard>().get_step(), 3);
     click(&ui, "Cancel");
-    assert_eq!(state.get_rows().row_count(), 1, "the vault is as it was");
+    assert_eq!(ui.global::<Table>().get_rows().row_count(), 1, "the vault is as it was");
 
     // A vCard file goes in through the wizard, read by the vCard plugin.
     click(&ui, "Import…");
-    assert!(state.get_import_hint().contains(".vcf"), "{}", state.get_import_hint());
+    assert!(
+        ui.global::<ImportWizard>().get_hint().contains(".vcf"),
+        "{}",
+        ui.global::<ImportWizard>().get_hint()
+    );
     let vcf = root().join("plugins/vcard/tests/fixtures/gmail.vcf");
     find(&ui, "import file").set_accessible_value(vcf.display().to_string());
     click(&ui, "read file");
-    assert_eq!(state.get_import_error(), "");
-    assert_eq!(state.get_import_step(), 1);
+    assert_eq!(ui.global::<ImportWizard>().get_error(), "");
+    assert_eq!(ui.global::<ImportWizard>().get_step(), 1);
     assert!(
-        state.get_import_about().starts_with("Read by plugin vCard"),
+        ui.global::<ImportWizard>()
+            .get_about()
+            .starts_with("Read by plugin vCard"),
         "{}",
-        state.get_import_about()
+        ui.global::<ImportWizard>().get_about()
     );
-    let columns: Vec<_> = state.get_import_columns().iter().collect();
-    let fields: Vec<SharedString> = state.get_import_fields().iter().collect();
+    let columns: Vec<_> = ui.global::<ImportWizard>().get_columns().iter().collect();
+    let fields: Vec<SharedString> = ui.global::<ImportWizard>().get_fields().iter().collect();
     let last_name = columns.iter().find(|c| c.header == "Last name").unwrap();
     assert_eq!(
         fields[last_name.field as usize], "Last name (last_name)",
@@ -163,35 +190,48 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     );
     assert!(last_name.preview.contains("Fischer"), "{}", last_name.preview);
     click(&ui, "start import");
-    assert_eq!(state.get_import_step(), 3, "{}", state.get_import_error());
-    assert!(
-        state.get_import_summary().contains("2 added"),
+    assert_eq!(
+        ui.global::<ImportWizard>().get_step(),
+        3,
         "{}",
-        state.get_import_summary()
+        ui.global::<ImportWizard>().get_error()
+    );
+    assert!(
+        ui.global::<ImportWizard>().get_summary().contains("2 added"),
+        "{}",
+        ui.global::<ImportWizard>().get_summary()
     );
     click(&ui, "Close");
-    state.invoke_search_edited("Fischer".into());
-    assert_eq!(state.get_rows().row_count(), 1);
-    assert!(state.get_card_title().contains("Lena"), "{}", state.get_card_title());
-    state.invoke_search_edited("".into());
-    assert_eq!(state.get_rows().row_count(), 3);
+    ui.global::<Table>().invoke_search_edited("Fischer".into());
+    assert_eq!(ui.global::<Table>().get_rows().row_count(), 1);
+    assert!(
+        ui.global::<Card>().get_title().contains("Lena"),
+        "{}",
+        ui.global::<Card>().get_title()
+    );
+    ui.global::<Table>().invoke_search_edited("".into());
+    assert_eq!(ui.global::<Table>().get_rows().row_count(), 3);
 
     // And out through the export dialog, as vCard; the disabled iCalendar is not offered.
     click(&ui, "Export…");
-    let formats: Vec<SharedString> = state.get_export_formats().iter().collect();
+    let formats: Vec<SharedString> = ui.global::<ExportDialog>().get_formats().iter().collect();
     assert!(!formats.iter().any(|f| f.contains("iCalendar")), "{formats:?}");
     let vcard_format = formats
         .iter()
         .position(|f| f == "vCard (.vcf) — plugin")
         .unwrap_or_else(|| panic!("vCard is offered: {formats:?}"));
-    state.set_export_format(vcard_format as i32);
-    state.invoke_export_format_changed();
-    assert!(state.get_export_file().ends_with(".vcf"), "{}", state.get_export_file());
+    ui.global::<ExportDialog>().set_format(vcard_format as i32);
+    ui.global::<ExportDialog>().invoke_format_changed();
+    assert!(
+        ui.global::<ExportDialog>().get_file().ends_with(".vcf"),
+        "{}",
+        ui.global::<ExportDialog>().get_file()
+    );
     let out = dir.path().join("contacts.vcf");
     find(&ui, "export file").set_accessible_value(out.display().to_string());
     click(&ui, "start export");
-    assert_eq!(state.get_export_error(), "");
-    assert!(!state.get_export_open());
+    assert_eq!(ui.global::<ExportDialog>().get_error(), "");
+    assert!(!ui.global::<ExportDialog>().get_shown());
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written.matches("BEGIN:VCARD").count(), 3, "{written}");
     assert!(written.contains("Fischer"));
@@ -199,7 +239,10 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
 
     // Remove asks first; the shortcut opens the manager.
     ctrl_shift(&ui, "P");
-    assert!(state.get_plugins_open(), "Ctrl+Shift+P opens the plugin manager");
+    assert!(
+        ui.global::<PluginManager>().get_shown(),
+        "Ctrl+Shift+P opens the plugin manager"
+    );
     click(&ui, "remove hostile");
     assert!(
         installed(&data).iter().any(|(id, _)| id == "hostile"),
@@ -207,5 +250,10 @@ fn a_user_manages_plugins_and_moves_contacts_in_and_out_as_vcard() {
     );
     click(&ui, "confirm remove hostile");
     assert!(!installed(&data).iter().any(|(id, _)| id == "hostile"));
-    assert!(!state.get_plugins().iter().any(|p| p.id == "hostile"));
+    assert!(
+        !ui.global::<PluginManager>()
+            .get_list()
+            .iter()
+            .any(|p| p.id == "hostile")
+    );
 }

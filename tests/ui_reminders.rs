@@ -4,7 +4,7 @@
 #[path = "support/ui.rs"]
 mod support;
 
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Card, Reminders};
 use slint::{ComponentHandle, Model};
 use support::*;
 
@@ -18,9 +18,8 @@ fn a_due_birthday_is_notified_listed_opened_and_snoozed() {
         v.create_record_from_text("contacts", &[("first_name", "Bob")]).unwrap();
     }
     let (ui, _c, _links, notes) = app_with_notes(&path, Some("p"));
-    let state = ui.global::<App>();
     assert_eq!(
-        state.get_reminders().row_count(),
+        ui.global::<Reminders>().get_list().row_count(),
         1,
         "the missed reminder is there at start"
     );
@@ -30,19 +29,22 @@ fn a_due_birthday_is_notified_listed_opened_and_snoozed() {
         "and was sent as a desktop notification"
     );
 
-    assert!(state.get_reminders_open(), "a newly due reminder pops the panel up");
+    assert!(
+        ui.global::<Reminders>().get_shown(),
+        "a newly due reminder pops the panel up"
+    );
     press(&ui, slint::platform::Key::Escape.into());
-    assert!(!state.get_reminders_open(), "Esc closes it");
+    assert!(!ui.global::<Reminders>().get_shown(), "Esc closes it");
     click(&ui, "reminders");
-    assert!(state.get_reminders_open());
+    assert!(ui.global::<Reminders>().get_shown());
     click(&ui, "open Birthday: Ada");
-    assert!(!state.get_reminders_open());
-    assert_eq!(state.get_card_title(), "Ada", "Open shows the record's card");
+    assert!(!ui.global::<Reminders>().get_shown());
+    assert_eq!(ui.global::<Card>().get_title(), "Ada", "Open shows the record's card");
 
     click(&ui, "reminders");
     click(&ui, "snooze an hour Birthday: Ada");
     assert_eq!(
-        state.get_reminders().row_count(),
+        ui.global::<Reminders>().get_list().row_count(),
         0,
         "a snoozed reminder leaves the panel"
     );
@@ -60,36 +62,39 @@ fn a_reminder_is_snoozed_until_a_typed_time_and_a_bad_one_is_said() {
     let path = dir.path().join("v.cardbase");
     drop(vault_with_birthday_today(&path));
     let (ui, controller, _links) = app(&path, Some("p"));
-    let state = ui.global::<App>();
-    assert_eq!(state.get_reminders().row_count(), 1);
-    let id = state.get_reminders().row_data(0).unwrap().id.to_string();
+    assert_eq!(ui.global::<Reminders>().get_list().row_count(), 1);
+    let id = ui.global::<Reminders>().get_list().row_data(0).unwrap().id.to_string();
 
     click(&ui, "reminders");
     click(&ui, "snooze until Birthday: Ada");
     find(&ui, "snooze until").set_accessible_value("someday");
     click(&ui, "snooze custom");
-    let error = state.get_reminder_error().to_string();
+    let error = ui.global::<Reminders>().get_error().to_string();
     assert!(error.contains("2h"), "a time that does not parse is said: {error}");
     find(&ui, "snooze error");
-    assert_eq!(state.get_reminders().row_count(), 1, "and nothing is snoozed");
+    assert_eq!(
+        ui.global::<Reminders>().get_list().row_count(),
+        1,
+        "and nothing is snoozed"
+    );
 
     find(&ui, "snooze until").set_accessible_value("2001-01-01 09:00");
     click(&ui, "snooze custom");
     assert!(
-        state.get_reminder_error().contains("passed"),
+        ui.global::<Reminders>().get_error().contains("passed"),
         "{}",
-        state.get_reminder_error()
+        ui.global::<Reminders>().get_error()
     );
 
     find(&ui, "snooze until").set_accessible_value("3d");
     click(&ui, "snooze custom");
-    assert_eq!(state.get_reminder_error(), "");
+    assert_eq!(ui.global::<Reminders>().get_error(), "");
     assert_eq!(
-        state.get_reminders().row_count(),
+        ui.global::<Reminders>().get_list().row_count(),
         0,
         "a snoozed reminder leaves the panel"
     );
-    assert_eq!(state.get_reminder_custom(), -1, "and the custom row closes");
+    assert_eq!(ui.global::<Reminders>().get_custom(), -1, "and the custom row closes");
 
     drop(controller);
     cardbase_desktop::gui::Controller::uninstall();

@@ -5,7 +5,7 @@
 mod support;
 
 use cardbase_desktop::gui::Controller;
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Shell, Sidebar, Table};
 use cardbase_engine::{Passphrase, Preset, Vault};
 use slint::platform::WindowEvent;
 use slint::{ComponentHandle, Model};
@@ -22,27 +22,39 @@ fn reopening_restores_section_columns_and_window_size() {
 
     let (ui, controller, _) = support::app(&path, Some("p"));
     support::click(&ui, "Tasks");
-    let state = ui.global::<App>();
-    assert_eq!(state.get_current_section(), 2);
-    state.invoke_resize_column(0, 222.0);
-    state.invoke_resize_done();
-    state.invoke_toggle_column("notes".into());
+    assert_eq!(ui.global::<Sidebar>().get_current_section(), 2);
+    ui.global::<Table>().invoke_resize_column(0, 222.0);
+    ui.global::<Table>().invoke_resize_done();
+    ui.global::<Table>().invoke_toggle_column("notes".into());
     ui.window().set_size(slint::LogicalSize::new(1000.0, 700.0));
     ui.window().dispatch_event(WindowEvent::CloseRequested);
-    let columns: Vec<String> = state.get_columns().iter().map(|c| c.key.to_string()).collect();
+    let columns: Vec<String> = ui
+        .global::<Table>()
+        .get_columns()
+        .iter()
+        .map(|c| c.key.to_string())
+        .collect();
     drop(controller);
     Controller::uninstall();
     drop(ui);
 
     let (ui, _controller, _) = support::app(&path, Some("p"));
-    let state = ui.global::<App>();
-    assert_eq!(state.get_screen(), "main");
-    assert_eq!(state.get_current_section(), 2, "the last section is shown again");
-    let reopened: Vec<String> = state.get_columns().iter().map(|c| c.key.to_string()).collect();
+    assert_eq!(ui.global::<Shell>().get_screen(), "main");
+    assert_eq!(
+        ui.global::<Sidebar>().get_current_section(),
+        2,
+        "the last section is shown again"
+    );
+    let reopened: Vec<String> = ui
+        .global::<Table>()
+        .get_columns()
+        .iter()
+        .map(|c| c.key.to_string())
+        .collect();
     assert_eq!(reopened, columns, "the same columns in the same order");
     assert!(reopened.contains(&"notes".to_string()));
     assert_eq!(
-        state.get_columns().row_data(0).unwrap().width,
+        ui.global::<Table>().get_columns().row_data(0).unwrap().width,
         222.0,
         "the resized column keeps its width"
     );

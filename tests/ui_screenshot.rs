@@ -6,7 +6,7 @@
 #[path = "support/ui.rs"]
 mod support;
 
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Card, Form, ImportWizard, PluginManager, Reminders, SchemaEditor, Shell, Table};
 use cardbase_engine::{Passphrase, Preset, Vault};
 use i_slint_backend_testing::{TestingBackend, TestingBackendOptions};
 use slint::{ComponentHandle, Model};
@@ -50,40 +50,42 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     }
     let (ui, _c, _links) = support::app(&path, Some("p"));
     ui.window().set_size(slint::PhysicalSize::new(1200, 760));
-    let state = ui.global::<App>();
-    assert_eq!(state.get_screen(), "main");
-    assert!(state.get_reminders_open(), "the demo's due reminders pop the panel up");
-    state.set_reminders_open(false);
-    state.invoke_search_edited("رضایی".into());
+    assert_eq!(ui.global::<Shell>().get_screen(), "main");
     assert!(
-        state.get_card_title().contains('ی'),
+        ui.global::<Reminders>().get_shown(),
+        "the demo's due reminders pop the panel up"
+    );
+    ui.global::<Reminders>().set_shown(false);
+    ui.global::<Table>().invoke_search_edited("رضایی".into());
+    assert!(
+        ui.global::<Card>().get_title().contains('ی'),
         "a Persian contact is on the card: {}",
-        state.get_card_title()
+        ui.global::<Card>().get_title()
     );
     let light = save_png("cardbase-main-light.png", &ui);
-    state.invoke_toggle_dark();
+    ui.global::<Shell>().invoke_toggle_dark();
     let dark = save_png("cardbase-main-dark.png", &ui);
-    state.invoke_toggle_dark();
-    state.invoke_new_record();
+    ui.global::<Shell>().invoke_toggle_dark();
+    ui.global::<Table>().invoke_new_record();
     let form = save_png("cardbase-form.png", &ui);
-    state.invoke_form_cancel();
-    state.invoke_schema_show();
-    state.invoke_schema_edit_options(0);
+    ui.global::<Form>().invoke_cancel();
+    ui.global::<SchemaEditor>().invoke_show();
+    ui.global::<SchemaEditor>().invoke_edit_options(0);
     let schema = save_png("cardbase-schema-editor.png", &ui);
-    state.invoke_schema_close();
-    state.invoke_import_show();
+    ui.global::<SchemaEditor>().invoke_close();
+    ui.global::<ImportWizard>().invoke_show();
     let csv =
         std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/import/excel-ru-1251.csv");
-    state.set_import_file(csv.display().to_string().into());
-    state.invoke_import_load();
+    ui.global::<ImportWizard>().set_file(csv.display().to_string().into());
+    ui.global::<ImportWizard>().invoke_load();
     let wizard = save_png("cardbase-import-wizard.png", &ui);
-    state.set_import_open(false);
-    state.invoke_plugins_show();
+    ui.global::<ImportWizard>().set_shown(false);
+    ui.global::<PluginManager>().invoke_show();
     let plugins = save_png("cardbase-plugin-manager.png", &ui);
-    state.invoke_toggle_dark();
+    ui.global::<Shell>().invoke_toggle_dark();
     let plugins_dark = save_png("cardbase-plugin-manager-dark.png", &ui);
-    state.invoke_toggle_dark();
-    state.set_plugins_open(false);
+    ui.global::<Shell>().invoke_toggle_dark();
+    ui.global::<PluginManager>().set_shown(false);
 
     // The Events section with its quick filters, and a late task in red.
     support::click(&ui, "Events");
@@ -95,22 +97,22 @@ fn the_main_window_renders_light_and_dark_with_persian_text() {
     let tasks = save_png("cardbase-tasks-overdue.png", &ui);
     // A contact's card with the Done… form of a planned event open.
     support::click(&ui, "Contacts");
-    let with_event = (0..state.get_rows().row_count()).find(|i| {
-        state.invoke_row_clicked(*i as i32, false, false);
-        state.get_card_events().iter().any(|e| e.planned)
+    let with_event = (0..ui.global::<Table>().get_rows().row_count()).find(|i| {
+        ui.global::<Table>().invoke_row_clicked(*i as i32, false, false);
+        ui.global::<Card>().get_events().iter().any(|e| e.planned)
     });
     if with_event.is_some() {
-        let planned = state.get_card_events().iter().find(|e| e.planned).unwrap();
-        state.set_event_completing(planned.id);
+        let planned = ui.global::<Card>().get_events().iter().find(|e| e.planned).unwrap();
+        ui.global::<Card>().set_event_completing(planned.id);
     }
     let done = save_png("cardbase-event-done.png", &ui);
-    state.set_event_completing(-1);
+    ui.global::<Card>().set_event_completing(-1);
     // The reminders panel with the custom snooze row open.
-    state.set_reminders_open(true);
-    state.set_reminder_custom(0);
-    state.set_reminder_custom_text("2026-12-01 09:00".into());
+    ui.global::<Reminders>().set_shown(true);
+    ui.global::<Reminders>().set_custom(0);
+    ui.global::<Reminders>().set_custom_text("2026-12-01 09:00".into());
     let snooze = save_png("cardbase-reminders-snooze.png", &ui);
-    state.set_reminders_open(false);
+    ui.global::<Reminders>().set_shown(false);
     eprintln!(
         "screenshots: {} {} {} {}",
         events.display(),

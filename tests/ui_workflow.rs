@@ -5,12 +5,12 @@
 #[path = "support/ui.rs"]
 mod support;
 
-use cardbase_desktop::gui::ui::App;
+use cardbase_desktop::gui::ui::{Card, Form, Reminders, SchemaEditor, Shell, Sidebar, Table};
 use slint::{ComponentHandle, Model};
 use support::*;
 
 fn section_labels(ui: &cardbase_desktop::gui::MainWindow) -> Vec<String> {
-    ui.global::<App>()
+    ui.global::<Sidebar>()
         .get_sections()
         .iter()
         .map(|s| s.label.to_string())
@@ -18,7 +18,7 @@ fn section_labels(ui: &cardbase_desktop::gui::MainWindow) -> Vec<String> {
 }
 
 fn first_cells(ui: &cardbase_desktop::gui::MainWindow) -> Vec<String> {
-    let rows = ui.global::<App>().get_rows();
+    let rows = ui.global::<Table>().get_rows();
     (0..rows.row_count())
         .filter_map(|i| rows.row_data(i))
         .map(|r| {
@@ -37,48 +37,55 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("mine.cardbase");
     let (ui, _controller, _links) = app(&vault, None);
-    let state = ui.global::<App>();
-    assert_eq!(state.get_screen(), "welcome");
+    assert_eq!(ui.global::<Shell>().get_screen(), "welcome");
 
     // Welcome: two different passphrases are refused, two equal ones create the vault.
     find(&ui, "new passphrase").set_accessible_value("four random words here");
     find(&ui, "repeat passphrase").set_accessible_value("four random words there");
     click(&ui, "Create vault");
-    assert_eq!(state.get_welcome_error(), "The two passphrases differ.");
+    assert_eq!(ui.global::<Shell>().get_welcome_error(), "The two passphrases differ.");
     find(&ui, "repeat passphrase").set_accessible_value("four random words here");
     click(&ui, "Create vault");
-    assert_eq!(state.get_screen(), "main", "{}", state.get_welcome_error());
+    assert_eq!(
+        ui.global::<Shell>().get_screen(),
+        "main",
+        "{}",
+        ui.global::<Shell>().get_welcome_error()
+    );
     assert!(vault.exists());
     assert_eq!(
         section_labels(&ui),
         ["Contacts", "Organizations", "Tasks", "Notes", "Links", "Events"],
         "the sidebar lists the preset's sections"
     );
-    let demo_contacts = state.get_rows().row_count();
+    let demo_contacts = ui.global::<Table>().get_rows().row_count();
     assert!(demo_contacts > 10, "demo records were added: {demo_contacts}");
-    assert!(state.get_reminders_open(), "the demo's due reminders pop up");
+    assert!(ui.global::<Reminders>().get_shown(), "the demo's due reminders pop up");
     press(&ui, slint::platform::Key::Escape.into());
-    assert!(!state.get_reminders_open());
+    assert!(!ui.global::<Reminders>().get_shown());
 
     // A new record through the generated form; a bad value is shown next to its field.
     // (A tall window, so every field of the form is on screen for the element lookups.)
     ui.window().set_size(slint::LogicalSize::new(1200.0, 1400.0));
     click(&ui, "new record");
-    assert!(state.get_form_open());
+    assert!(ui.global::<Form>().get_shown());
     find(&ui, "first_name").set_accessible_value("Zinaida");
     find(&ui, "last_name").set_accessible_value("Квасова");
     find(&ui, "birthday").set_accessible_value("31.02");
     click(&ui, "Save");
-    assert!(state.get_form_open(), "an invalid birthday keeps the form open");
+    assert!(
+        ui.global::<Form>().get_shown(),
+        "an invalid birthday keeps the form open"
+    );
     assert!(find(&ui, "error birthday").accessible_label().is_some());
     find(&ui, "birthday").set_accessible_value("--02-29");
     click(&ui, "Save");
-    assert!(!state.get_form_open(), "{}", state.get_form_error());
-    assert_eq!(state.get_rows().row_count(), demo_contacts + 1);
+    assert!(!ui.global::<Form>().get_shown(), "{}", ui.global::<Form>().get_error());
+    assert_eq!(ui.global::<Table>().get_rows().row_count(), demo_contacts + 1);
 
     // Quick search, case and ё-insensitive, as you type.
     find(&ui, "search").set_accessible_value("КВАС");
-    state.invoke_search_edited("КВАС".into());
+    ui.global::<Table>().invoke_search_edited("КВАС".into());
     let found = first_cells(&ui);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -86,16 +93,21 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
         "{found:?}"
     );
     assert_eq!(
-        state.get_card_title(),
+        ui.global::<Card>().get_title(),
         "Zinaida Квасова",
         "the card shows the found record"
     );
-    state.invoke_search_edited("".into());
+    ui.global::<Table>().invoke_search_edited("".into());
 
     // Sort by last name, then reverse.
     click(&ui, "column Last name");
-    let col = state.get_columns().iter().position(|c| c.key == "last_name").unwrap();
-    assert_eq!(state.get_columns().row_data(col).unwrap().sort, 1);
+    let col = ui
+        .global::<Table>()
+        .get_columns()
+        .iter()
+        .position(|c| c.key == "last_name")
+        .unwrap();
+    assert_eq!(ui.global::<Table>().get_columns().row_data(col).unwrap().sort, 1);
     let names = |ui: &_| -> Vec<String> {
         let rows = ui_rows(ui);
         rows.iter().map(|r| r[col].clone()).filter(|s| !s.is_empty()).collect()
@@ -110,9 +122,9 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
 
     // Rename a section in the schema editor; the sidebar shows the new label.
     click(&ui, "Sections and fields…");
-    assert!(state.get_schema_open());
+    assert!(ui.global::<SchemaEditor>().get_shown());
     type_and_enter(&ui, "section label organizations", "Clients");
-    assert_eq!(state.get_schema_error(), "");
+    assert_eq!(ui.global::<SchemaEditor>().get_error(), "");
     assert!(
         section_labels(&ui).contains(&"Clients".to_string()),
         "{:?}",
@@ -124,9 +136,10 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
     click(&ui, "options first_name");
     click(&ui, "Required");
     click(&ui, "Save options");
-    assert_eq!(state.get_schema_error(), "");
-    let first_name = state
-        .get_schema_fields()
+    assert_eq!(ui.global::<SchemaEditor>().get_error(), "");
+    let first_name = ui
+        .global::<SchemaEditor>()
+        .get_fields()
         .iter()
         .find(|f| f.key == "first_name")
         .unwrap();
@@ -147,7 +160,7 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
 }
 
 fn ui_rows(ui: &cardbase_desktop::gui::MainWindow) -> Vec<Vec<String>> {
-    let rows = ui.global::<App>().get_rows();
+    let rows = ui.global::<Table>().get_rows();
     (0..rows.row_count())
         .filter_map(|i| rows.row_data(i))
         .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())

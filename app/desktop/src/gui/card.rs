@@ -4,9 +4,11 @@
 use super::controller::{Controller, with_controller};
 use super::table::cell_text;
 use super::text;
+use super::ui::Card;
 use super::ui::CardLine;
 use super::worker::Session;
 use cardbase_engine::{FieldType, RecordId, Value, Vault};
+use slint::ComponentHandle as _;
 use slint::{Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, VecModel};
 use std::rc::Rc;
 
@@ -150,18 +152,19 @@ impl Controller {
         };
         self.show_events(card.events);
         self.app(|a| {
-            a.set_card_title_rtl(text::is_rtl(&card.title));
-            a.set_card_title(text::bidi_display(&card.title).into());
-            a.set_card_subtitle(card.subtitle.into());
-            a.set_card_has_photo(card.photo.is_some());
-            a.set_card_photo(card.photo.map(Image::from_rgba8).unwrap_or_default());
-            a.set_card_lines(ModelRc::new(VecModel::from(
+            a.global::<Card>().set_title_rtl(text::is_rtl(&card.title));
+            a.global::<Card>().set_title(text::bidi_display(&card.title).into());
+            a.global::<Card>().set_subtitle(card.subtitle.into());
+            a.global::<Card>().set_has_photo(card.photo.is_some());
+            a.global::<Card>()
+                .set_photo(card.photo.map(Image::from_rgba8).unwrap_or_default());
+            a.global::<Card>().set_lines(ModelRc::new(VecModel::from(
                 card.lines.into_iter().map(line).collect::<Vec<_>>(),
             )));
-            a.set_card_related(ModelRc::new(VecModel::from(
+            a.global::<Card>().set_related(ModelRc::new(VecModel::from(
                 card.related.into_iter().map(line).collect::<Vec<_>>(),
             )));
-            a.set_card_history(ModelRc::new(VecModel::from(
+            a.global::<Card>().set_history(ModelRc::new(VecModel::from(
                 card.history
                     .into_iter()
                     .map(slint::SharedString::from)

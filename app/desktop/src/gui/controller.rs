@@ -5,7 +5,11 @@
 
 use super::rows::RecordRows;
 use super::text;
-use super::ui::{App, MainWindow, SectionItem};
+use super::ui::{
+    Bulk, Card, ExportDialog, FileBrowser, Form, ImportWizard, PluginManager, Reminders, SchemaEditor, Shell, Sidebar,
+    Table,
+};
+use super::ui::{MainWindow, SectionItem};
 use super::worker::{Session, Worker};
 use super::{LinkOpener, SystemLinks};
 use cardbase_engine::query::SortKey;
@@ -201,15 +205,16 @@ impl Controller {
         });
         CONTROLLER.with(|slot| *slot.borrow_mut() = Some(c.clone()));
         set_vault_path(ui, &options.vault);
-        let app = ui.global::<App>();
-        app.set_rows(ModelRc::from(rows.clone()));
-        app.set_form_fields(ModelRc::from(c.form_model.clone()));
-        app.set_field_types(ModelRc::new(VecModel::from(
-            cardbase_engine::FieldType::ALL
-                .iter()
-                .map(|t| SharedString::from(t.key()))
-                .collect::<Vec<_>>(),
-        )));
+        let app = ui;
+        app.global::<Table>().set_rows(ModelRc::from(rows.clone()));
+        app.global::<Form>().set_fields(ModelRc::from(c.form_model.clone()));
+        app.global::<SchemaEditor>()
+            .set_field_types(ModelRc::new(VecModel::from(
+                cardbase_engine::FieldType::ALL
+                    .iter()
+                    .map(|t| SharedString::from(t.key()))
+                    .collect::<Vec<_>>(),
+            )));
         rows.set_request(Box::new(|generation, page, ids| {
             with_controller(|c| c.load_page(generation, page, ids));
         }));
@@ -228,7 +233,7 @@ impl Controller {
                 }
             })
         }));
-        c.wire(&app);
+        c.wire(ui);
         c
     }
 
@@ -246,119 +251,131 @@ impl Controller {
         }
     }
 
-    pub(super) fn app<R>(&self, f: impl FnOnce(App<'_>) -> R) -> Option<R> {
-        self.ui.upgrade().map(|ui| f(ui.global::<App>()))
+    pub(super) fn app<R>(&self, f: impl FnOnce(&MainWindow) -> R) -> Option<R> {
+        self.ui.upgrade().map(|ui| f(&ui))
     }
 
     /// Shows a message in the bar at the bottom of the window.
     pub(super) fn say(&self, text: impl Into<String>, error: bool) {
         let text = text.into();
         self.app(|a| {
-            a.set_message(text.into());
-            a.set_message_is_error(error);
+            a.global::<Shell>().set_message(text.into());
+            a.global::<Shell>().set_message_is_error(error);
         });
     }
 
     pub(super) fn set_busy(&self, busy: bool) {
-        self.app(|a| a.set_busy(busy));
+        self.app(|a| a.global::<Shell>().set_busy(busy));
     }
 
-    fn wire(self: &Rc<Self>, app: &App<'_>) {
+    fn wire(self: &Rc<Self>, ui: &MainWindow) {
         macro_rules! on {
-            ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
-                app.$setter(move |$($arg),*| with_controller(|$c| { $body; }));
+            ($global:ident, $setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<$global>().$setter(move |$($arg),*| with_controller(|$c| { $body; }));
             }};
         }
-        app.on_passphrase_strength(|p| text::passphrase_strength(&p).into());
-        on!(on_create_vault, |c, p1, p2, preset, demo| c
+        ui.global::<Shell>()
+            .on_passphrase_strength(|p| text::passphrase_strength(&p).into());
+        on!(Shell, on_create_vault, |c, p1, p2, preset, demo| c
             .create_vault(&p1, &p2, preset, demo));
-        on!(on_unlock, |c, p| c.unlock(Passphrase::new(p.as_str())));
-        on!(on_select_section, |c, i| c.select_section(i as usize));
-        on!(on_select_group, |c, i| c.select_group(i));
-        on!(on_search_edited, |c, t| c.search_edited(&t));
-        on!(on_filter_accepted, |c, t| c.filter_accepted(&t));
-        on!(on_quick_changed, |c| c.quick_changed());
-        on!(on_sort_by, |c, j, add| c.sort_by(j as usize, add));
-        on!(on_row_clicked, |c, i, ctrl, shift| c
+        on!(Shell, on_unlock, |c, p| c.unlock(Passphrase::new(p.as_str())));
+        on!(Sidebar, on_select_section, |c, i| c.select_section(i as usize));
+        on!(Sidebar, on_select_group, |c, i| c.select_group(i));
+        on!(Table, on_search_edited, |c, t| c.search_edited(&t));
+        on!(Table, on_filter_accepted, |c, t| c.filter_accepted(&t));
+        on!(Table, on_quick_changed, |c| c.quick_changed());
+        on!(Table, on_sort_by, |c, j, add| c.sort_by(j as usize, add));
+        on!(Table, on_row_clicked, |c, i, ctrl, shift| c
             .row_clicked(i as usize, ctrl, shift));
-        on!(on_move_current, |c, d| c.move_current(d));
-        on!(on_filter_by_cell, |c, i, j| c.filter_by_cell(i as usize, j as usize));
-        on!(on_resize_column, |c, j, w| c.resize_column(j as usize, w));
-        on!(on_resize_done, |c| c.save_layout());
-        on!(on_toggle_column, |c, k| c.toggle_column(&k));
-        on!(on_move_column, |c, k, d| c.move_column(&k, d));
-        on!(on_open_link, |c, l| c.open_link(&l));
-        on!(on_event_plan, |c| c.event_plan());
-        on!(on_event_done, |c, e| c.event_done(e as i64));
-        on!(on_new_record, |c| c.new_record());
-        on!(on_bulk_show, |c| c.bulk_open());
-        on!(on_edit_record, |c| c.edit_record());
-        on!(on_delete_selected, |c| c.delete_selected());
-        on!(on_undo, |c| c.undo());
-        on!(on_form_save, |c| c.form_save());
-        on!(on_form_item_add, |c, f| c.form_item_add(f as usize));
-        on!(on_form_item_remove, |c, f, i| c
+        on!(Table, on_move_current, |c, d| c.move_current(d));
+        on!(Table, on_filter_by_cell, |c, i, j| c
+            .filter_by_cell(i as usize, j as usize));
+        on!(Table, on_resize_column, |c, j, w| c.resize_column(j as usize, w));
+        on!(Table, on_resize_done, |c| c.save_layout());
+        on!(Table, on_toggle_column, |c, k| c.toggle_column(&k));
+        on!(Table, on_move_column, |c, k, d| c.move_column(&k, d));
+        on!(Card, on_open_link, |c, l| c.open_link(&l));
+        on!(Card, on_event_plan, |c| c.event_plan());
+        on!(Card, on_event_done, |c, e| c.event_done(e as i64));
+        on!(Table, on_new_record, |c| c.new_record());
+        on!(Bulk, on_show, |c| c.bulk_open());
+        on!(Table, on_edit_record, |c| c.edit_record());
+        on!(Table, on_delete_selected, |c| c.delete_selected());
+        on!(Table, on_undo, |c| c.undo());
+        on!(Form, on_save, |c| c.form_save());
+        on!(Form, on_item_add, |c, f| c.form_item_add(f as usize));
+        on!(Form, on_item_remove, |c, f, i| c
             .form_item_remove(f as usize, i as usize));
-        on!(on_form_tag_add, |c, f, t| c.form_tag_add(f as usize, &t));
-        on!(on_bulk_apply, |c, f, v| c.bulk_apply(f as usize, v.to_string()));
-        app.on_date_of(|t| super::form::date_of(&t));
-        app.on_date_text(|k, d, old| super::form::date_text(&k, d, &old).into());
-        on!(on_form_cancel, |c| c.form_cancel());
-        on!(on_schema_show, |c| c.schema_show());
-        on!(on_schema_close, |c| c.schema_close());
-        on!(on_schema_select_section, |c, i| c.schema_select_section(i as usize));
-        on!(on_schema_rename_section, |c, i, l| c
+        on!(Form, on_tag_add, |c, f, t| c.form_tag_add(f as usize, &t));
+        on!(Bulk, on_apply, |c, f, v| c.bulk_apply(f as usize, v.to_string()));
+        ui.global::<Form>().on_date_of(|t| super::form::date_of(&t));
+        ui.global::<Form>()
+            .on_date_text(|k, d, old| super::form::date_text(&k, d, &old).into());
+        on!(Form, on_cancel, |c| c.form_cancel());
+        on!(SchemaEditor, on_show, |c| c.schema_show());
+        on!(SchemaEditor, on_close, |c| c.schema_close());
+        on!(SchemaEditor, on_select_section, |c, i| c
+            .schema_select_section(i as usize));
+        on!(SchemaEditor, on_rename_section, |c, i, l| c
             .schema_rename_section(i as usize, l.to_string()));
-        on!(on_schema_toggle_section_hidden, |c, i| c
+        on!(SchemaEditor, on_toggle_section_hidden, |c, i| c
             .schema_toggle_section_hidden(i as usize));
-        on!(on_schema_move_section, |c, i, d| c.schema_move_section(i as usize, d));
-        on!(on_schema_delete_section, |c, i| c.schema_delete_section(i as usize));
-        on!(on_schema_restore_section, |c, i| c.schema_restore_section(i as usize));
-        on!(on_schema_add_section, |c, k, l| c
+        on!(SchemaEditor, on_move_section, |c, i, d| c
+            .schema_move_section(i as usize, d));
+        on!(SchemaEditor, on_delete_section, |c, i| c
+            .schema_delete_section(i as usize));
+        on!(SchemaEditor, on_restore_section, |c, i| c
+            .schema_restore_section(i as usize));
+        on!(SchemaEditor, on_add_section, |c, k, l| c
             .schema_add_section(k.to_string(), l.to_string()));
-        on!(on_schema_rename_field, |c, i, l| c
+        on!(SchemaEditor, on_rename_field, |c, i, l| c
             .schema_rename_field(i as usize, l.to_string()));
-        on!(on_schema_toggle_field_hidden, |c, i| c
+        on!(SchemaEditor, on_toggle_field_hidden, |c, i| c
             .schema_toggle_field_hidden(i as usize));
-        on!(on_schema_move_field, |c, i, d| c.schema_move_field(i as usize, d));
-        on!(on_schema_delete_field, |c, i| c.schema_delete_field(i as usize));
-        on!(on_schema_restore_field, |c, i| c.schema_restore_field(i as usize));
-        on!(on_schema_change_type, |c, i, t| c
+        on!(SchemaEditor, on_move_field, |c, i, d| c
+            .schema_move_field(i as usize, d));
+        on!(SchemaEditor, on_delete_field, |c, i| c.schema_delete_field(i as usize));
+        on!(SchemaEditor, on_restore_field, |c, i| c
+            .schema_restore_field(i as usize));
+        on!(SchemaEditor, on_change_type, |c, i, t| c
             .schema_change_type(i as usize, t as usize));
-        on!(on_schema_add_field, |c, k, l, t| c.schema_add_field(
+        on!(SchemaEditor, on_add_field, |c, k, l, t| c.schema_add_field(
             k.to_string(),
             l.to_string(),
             t as usize
         ));
-        on!(on_dismiss_message, |c| c.say("", false));
-        on!(on_reminders_check, |c| c.check_reminders());
-        on!(on_reminder_open, |c, i| c.reminder_open(i as usize));
-        on!(on_reminder_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
-        on!(on_reminder_snooze_until, |c, i, t| c
+        on!(Shell, on_dismiss_message, |c| c.say("", false));
+        on!(Reminders, on_check, |c| c.check_reminders());
+        on!(Reminders, on_open, |c, i| c.reminder_open(i as usize));
+        on!(Reminders, on_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
+        on!(Reminders, on_snooze_until, |c, i, t| c
             .reminder_snooze_until(i as usize, &t));
-        on!(on_reminder_dismiss, |c, i| c.reminder_dismiss(i as usize));
-        on!(on_schema_edit_options, |c, i| c.schema_edit_options(i as usize));
-        on!(on_schema_save_options, |c, o| c.schema_save_options(o));
-        on!(on_photo_browse, |c, f| c.photo_browse(f as usize));
-        on!(on_photo_open_entry, |c, i| c.photo_open_entry(i as usize));
-        on!(on_photo_up, |c| c.photo_up());
-        on!(on_import_show, |c| c.import_show());
-        on!(on_import_browse, |c| c.import_browse());
-        on!(on_import_load, |c| c.import_load());
-        on!(on_import_remap, |c, col, f| c.import_remap(col as usize, f as usize));
-        on!(on_import_new_field, |c, col| c.import_new_field(col as usize));
-        on!(on_import_run, |c| c.import_run());
-        on!(on_import_cancel, |c| c.import_cancel());
-        on!(on_export_show, |c| c.export_show());
-        on!(on_export_format_changed, |c| c.export_format_changed());
-        on!(on_export_run, |c| c.export_run());
-        on!(on_plugins_show, |c| c.plugins_show());
-        on!(on_plugin_browse, |c| c.plugin_browse());
-        on!(on_plugin_install, |c| c.plugin_install());
-        on!(on_plugin_set_enabled, |c, i, on| c.plugin_set_enabled(i as usize, on));
-        on!(on_plugin_set_secrets, |c, i, on| c.plugin_set_secrets(i as usize, on));
-        on!(on_plugin_remove, |c, i| c.plugin_remove(i as usize));
-        on!(on_toggle_dark, |c| c.toggle_dark());
+        on!(Reminders, on_dismiss, |c, i| c.reminder_dismiss(i as usize));
+        on!(SchemaEditor, on_edit_options, |c, i| c.schema_edit_options(i as usize));
+        on!(SchemaEditor, on_save_options, |c, o| c.schema_save_options(o));
+        on!(Form, on_choose_photo, |c, f| c.photo_browse(f as usize));
+        on!(FileBrowser, on_open_entry, |c, i| c.photo_open_entry(i as usize));
+        on!(FileBrowser, on_up, |c| c.photo_up());
+        on!(ImportWizard, on_show, |c| c.import_show());
+        on!(ImportWizard, on_browse, |c| c.import_browse());
+        on!(ImportWizard, on_load, |c| c.import_load());
+        on!(ImportWizard, on_remap, |c, col, f| c
+            .import_remap(col as usize, f as usize));
+        on!(ImportWizard, on_new_field, |c, col| c.import_new_field(col as usize));
+        on!(ImportWizard, on_run, |c| c.import_run());
+        on!(ImportWizard, on_cancel, |c| c.import_cancel());
+        on!(ExportDialog, on_show, |c| c.export_show());
+        on!(ExportDialog, on_format_changed, |c| c.export_format_changed());
+        on!(ExportDialog, on_run, |c| c.export_run());
+        on!(PluginManager, on_show, |c| c.plugins_show());
+        on!(PluginManager, on_browse, |c| c.plugin_browse());
+        on!(PluginManager, on_install, |c| c.plugin_install());
+        on!(PluginManager, on_set_enabled, |c, i, on| c
+            .plugin_set_enabled(i as usize, on));
+        on!(PluginManager, on_set_secrets, |c, i, on| c
+            .plugin_set_secrets(i as usize, on));
+        on!(PluginManager, on_remove, |c, i| c.plugin_remove(i as usize));
+        on!(Shell, on_toggle_dark, |c| c.toggle_dark());
         if let Some(ui) = self.ui.upgrade() {
             ui.window().on_close_requested(|| {
                 with_controller(|c| c.save_window_size());
@@ -370,7 +387,10 @@ impl Controller {
     /// First screen: unlock an existing vault (at once when a passphrase was given), or welcome.
     pub fn start(self: &Rc<Self>) {
         let exists = self.worker_path().exists();
-        self.app(|a| a.set_screen(if exists { "unlock" } else { "welcome" }.into()));
+        self.app(|a| {
+            a.global::<Shell>()
+                .set_screen(if exists { "unlock" } else { "welcome" }.into())
+        });
         if let Some(ui) = self.ui.upgrade() {
             ui.invoke_focus_screen();
         }
@@ -380,7 +400,7 @@ impl Controller {
     }
 
     fn worker_path(&self) -> PathBuf {
-        self.app(|a| PathBuf::from(a.get_vault_path().as_str()))
+        self.app(|a| PathBuf::from(a.global::<Shell>().get_vault_path().as_str()))
             .unwrap_or_default()
     }
 
@@ -393,10 +413,10 @@ impl Controller {
             None
         };
         if let Some(e) = error {
-            self.app(|a| a.set_welcome_error(e.into()));
+            self.app(|a| a.global::<Shell>().set_welcome_error(e.into()));
             return;
         }
-        self.app(|a| a.set_welcome_error("".into()));
+        self.app(|a| a.global::<Shell>().set_welcome_error("".into()));
         let pass = Passphrase::new(p1);
         let preset = if preset == 1 {
             Preset::ClientBase
@@ -415,7 +435,7 @@ impl Controller {
                 s.vault = Some(vault);
                 Ok(opened)
             },
-            |r| with_controller(|c| c.open_done(r, |a, e| a.set_welcome_error(e))),
+            |r| with_controller(|c| c.open_done(r, |a, e| a.global::<Shell>().set_welcome_error(e))),
         );
     }
 
@@ -434,12 +454,12 @@ impl Controller {
                 s.vault = Some(vault);
                 Ok(opened)
             },
-            |r| with_controller(|c| c.open_done(r, |a, e| a.set_unlock_error(e))),
+            |r| with_controller(|c| c.open_done(r, |a, e| a.global::<Shell>().set_unlock_error(e))),
         );
     }
 
     /// A vault was opened or created (or not: the error goes where `show_error` puts it).
-    fn open_done(self: &Rc<Self>, result: Opened, show_error: fn(&App<'_>, SharedString)) {
+    fn open_done(self: &Rc<Self>, result: Opened, show_error: fn(&MainWindow, SharedString)) {
         self.set_busy(false);
         match result {
             Ok(opened) => self.opened(opened),
@@ -459,8 +479,8 @@ impl Controller {
             ui.window().set_size(slint::LogicalSize::new(w, h));
         }
         self.app(|a| {
-            a.set_screen("main".into());
-            a.set_unlock_error("".into());
+            a.global::<Shell>().set_screen("main".into());
+            a.global::<Shell>().set_unlock_error("".into());
         });
         let sections = self.visible_sections();
         let start = settings
@@ -520,8 +540,8 @@ impl Controller {
                         .map(|i| i as i32)
                         .unwrap_or(-1);
                     c.app(|a| {
-                        a.set_sections(ModelRc::new(VecModel::from(items)));
-                        a.set_current_section(index);
+                        a.global::<Sidebar>().set_sections(ModelRc::new(VecModel::from(items)));
+                        a.global::<Sidebar>().set_current_section(index);
                     });
                 })
             },
@@ -529,14 +549,14 @@ impl Controller {
     }
 
     fn toggle_dark(&self) {
-        let dark = !self.app(|a| a.get_dark()).unwrap_or(false);
+        let dark = !self.app(|a| a.global::<Shell>().get_dark()).unwrap_or(false);
         self.set_dark(dark);
         self.save_setting("ui.dark", dark.to_string());
     }
 
     fn set_dark(&self, dark: bool) {
         if let Some(ui) = self.ui.upgrade() {
-            ui.global::<App>().set_dark(dark);
+            ui.global::<Shell>().set_dark(dark);
             let scheme = if dark {
                 slint::language::ColorScheme::Dark
             } else {
@@ -577,7 +597,7 @@ impl Controller {
 
 /// Sets the vault path shown on the welcome and unlock screens and used by the worker.
 pub(super) fn set_vault_path(ui: &MainWindow, path: &std::path::Path) {
-    let app = ui.global::<App>();
+    let app = ui.global::<Shell>();
     app.set_vault_path(path.display().to_string().into());
     app.set_vault_name(
         path.file_stem()

@@ -2,12 +2,14 @@
 //! and recording how a planned one went (with its follow-up in the same step).
 
 use super::controller::{Controller, with_controller};
+use super::ui::Card;
 use super::ui::EventLine;
 use super::worker::Session;
 use cardbase_engine::agenda;
 use cardbase_engine::events::EventPlan;
 use cardbase_engine::{Record, RecordId, Value, Vault};
 use chrono::{DateTime, Utc};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 
@@ -102,16 +104,16 @@ impl Controller {
     /// Fills the card's Events block (or hides it); clears what the Plan and Done rows held.
     pub(super) fn show_events(&self, events: Option<EventsData>) {
         self.app(|a| {
-            a.set_event_error("".into());
-            a.set_event_completing(-1);
-            a.set_event_plan_at("".into());
-            a.set_event_plan_duration("".into());
-            a.set_event_plan_assignee("".into());
-            a.set_event_done_notes("".into());
-            a.set_event_done_follow_up("".into());
-            a.set_card_has_events(events.is_some());
+            a.global::<Card>().set_event_error("".into());
+            a.global::<Card>().set_event_completing(-1);
+            a.global::<Card>().set_event_plan_at("".into());
+            a.global::<Card>().set_event_plan_duration("".into());
+            a.global::<Card>().set_event_plan_assignee("".into());
+            a.global::<Card>().set_event_done_notes("".into());
+            a.global::<Card>().set_event_done_follow_up("".into());
+            a.global::<Card>().set_has_events(events.is_some());
             let Some(data) = events else {
-                a.set_card_events(ModelRc::default());
+                a.global::<Card>().set_events(ModelRc::default());
                 return;
             };
             let lines: Vec<EventLine> = data
@@ -124,9 +126,9 @@ impl Controller {
                     planned: e.planned,
                 })
                 .collect();
-            a.set_card_events(ModelRc::new(VecModel::from(lines)));
-            a.set_event_types(strings(data.types));
-            a.set_event_results(strings(data.results));
+            a.global::<Card>().set_events(ModelRc::new(VecModel::from(lines)));
+            a.global::<Card>().set_event_types(strings(data.types));
+            a.global::<Card>().set_event_results(strings(data.results));
         });
     }
 
@@ -143,7 +145,7 @@ impl Controller {
                 self.refresh_sections();
             }
             Err(e) => {
-                self.app(|a| a.set_event_error(e.into()));
+                self.app(|a| a.global::<Card>().set_event_error(e.into()));
             }
         }
     }
@@ -152,29 +154,35 @@ impl Controller {
     pub(super) fn event_plan(self: &Rc<Self>) {
         let Some(record) = self.card_record() else { return };
         let Some((kind, at, remind, duration, assignee)) = self.app(|a| {
-            let kind = a.get_event_types().row_data(a.get_event_plan_type().max(0) as usize);
+            let kind = a
+                .global::<Card>()
+                .get_event_types()
+                .row_data(a.global::<Card>().get_event_plan_type().max(0) as usize);
             let remind = REMIND_MINUTES
-                .get(a.get_event_plan_remind().max(0) as usize)
+                .get(a.global::<Card>().get_event_plan_remind().max(0) as usize)
                 .copied()
                 .flatten();
             (
                 kind,
-                a.get_event_plan_at().to_string(),
+                a.global::<Card>().get_event_plan_at().to_string(),
                 remind,
-                a.get_event_plan_duration().trim().to_string(),
-                a.get_event_plan_assignee().trim().to_string(),
+                a.global::<Card>().get_event_plan_duration().trim().to_string(),
+                a.global::<Card>().get_event_plan_assignee().trim().to_string(),
             )
         }) else {
             return;
         };
         let Some(kind) = kind else {
-            self.app(|a| a.set_event_error("The events section has no types to choose from.".into()));
+            self.app(|a| {
+                a.global::<Card>()
+                    .set_event_error("The events section has no types to choose from.".into())
+            });
             return;
         };
         let at = match moment(&at) {
             Ok(at) => at,
             Err(e) => {
-                self.app(|a| a.set_event_error(e.into()));
+                self.app(|a| a.global::<Card>().set_event_error(e.into()));
                 return;
             }
         };
@@ -183,7 +191,7 @@ impl Controller {
             text => match agenda::parse_minutes(text) {
                 Ok(m) => Some(m),
                 Err(e) => {
-                    self.app(|a| a.set_event_error(format!("Duration: {e}").into()));
+                    self.app(|a| a.global::<Card>().set_event_error(format!("Duration: {e}").into()));
                     return;
                 }
             },
@@ -209,12 +217,13 @@ impl Controller {
         let Some(record) = self.card_record() else { return };
         let Some((result, notes, follow_up)) = self.app(|a| {
             let result = a
+                .global::<Card>()
                 .get_event_results()
-                .row_data(a.get_event_done_result().max(0) as usize);
+                .row_data(a.global::<Card>().get_event_done_result().max(0) as usize);
             (
                 result.map(|r| r.to_string()).unwrap_or_default(),
-                a.get_event_done_notes().to_string(),
-                a.get_event_done_follow_up().trim().to_string(),
+                a.global::<Card>().get_event_done_notes().to_string(),
+                a.global::<Card>().get_event_done_follow_up().trim().to_string(),
             )
         }) else {
             return;
@@ -225,7 +234,7 @@ impl Controller {
             match moment(&follow_up) {
                 Ok(at) => Some(at),
                 Err(e) => {
-                    self.app(|a| a.set_event_error(format!("Follow-up: {e}").into()));
+                    self.app(|a| a.global::<Card>().set_event_error(format!("Follow-up: {e}").into()));
                     return;
                 }
             }

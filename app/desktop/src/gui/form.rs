@@ -2,10 +2,12 @@
 //! one editor per field type, validation messages next to the field the engine names.
 
 use super::controller::{Controller, with_controller};
+use super::ui::Form;
 use super::ui::{Date, FieldView, ItemView};
 use super::worker::Session;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{Error, FieldType, RecordId, Value};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 
@@ -202,15 +204,15 @@ impl Controller {
         self.form_model.set_vec(fields);
         *self.form.borrow_mut() = Some(state);
         self.app(|a| {
-            a.set_form_title(title.into());
-            a.set_form_error("".into());
-            a.set_form_open(true);
+            a.global::<Form>().set_title(title.into());
+            a.global::<Form>().set_error("".into());
+            a.global::<Form>().set_shown(true);
         });
     }
 
     pub(super) fn form_cancel(&self) {
         self.form.borrow_mut().take();
-        self.app(|a| a.set_form_open(false));
+        self.app(|a| a.global::<Form>().set_shown(false));
         if let Some(ui) = self.ui.upgrade() {
             ui.invoke_focus_main();
         }
@@ -352,10 +354,10 @@ impl Controller {
                     f.error = shown.into();
                     self.form_model.set_row_data(i, f);
                 }
-                self.app(|a| a.set_form_error("Please correct the marked field.".into()));
+                self.app(|a| a.global::<Form>().set_error("Please correct the marked field.".into()));
             }
             None => {
-                self.app(|a| a.set_form_error(message.into()));
+                self.app(|a| a.global::<Form>().set_error(message.into()));
             }
         }
     }

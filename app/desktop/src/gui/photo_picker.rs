@@ -4,6 +4,8 @@
 //! inside the encrypted vault.
 
 use super::controller::Controller;
+use super::ui::{FileBrowser, ImportWizard, PluginManager};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::path::{Path, PathBuf};
 
@@ -61,8 +63,12 @@ impl Controller {
                 .row_data(field)
                 .map(|f| f.text.to_string())
                 .unwrap_or_default(),
-            Purpose::Import => self.app(|a| a.get_import_file().to_string()).unwrap_or_default(),
-            Purpose::Plugin => self.app(|a| a.get_plugin_file().to_string()).unwrap_or_default(),
+            Purpose::Import => self
+                .app(|a| a.global::<ImportWizard>().get_file().to_string())
+                .unwrap_or_default(),
+            Purpose::Plugin => self
+                .app(|a| a.global::<PluginManager>().get_file().to_string())
+                .unwrap_or_default(),
         };
         let typed = PathBuf::from(typed.trim_start_matches('@'));
         let user = directories::UserDirs::new();
@@ -78,7 +84,7 @@ impl Controller {
             .or_else(|| user.as_ref().map(|u| u.home_dir().to_path_buf()))
             .unwrap_or_else(|| PathBuf::from("/"));
         self.picking.set(purpose);
-        self.app(|a| a.set_photo_picker_open(true));
+        self.app(|a| a.global::<FileBrowser>().set_shown(true));
         self.show_photo_dir(start);
     }
 
@@ -104,8 +110,9 @@ impl Controller {
             })
             .collect();
         self.app(|a| {
-            a.set_photo_dir(dir.display().to_string().into());
-            a.set_photo_entries(ModelRc::new(VecModel::from(names)));
+            a.global::<FileBrowser>().set_folder(dir.display().to_string().into());
+            a.global::<FileBrowser>()
+                .set_entries(ModelRc::new(VecModel::from(names)));
         });
         *self.photo_paths.borrow_mut() = list;
     }
@@ -126,18 +133,18 @@ impl Controller {
                 }
             }
             Purpose::Import => {
-                self.app(|a| a.set_import_file(path.display().to_string().into()));
+                self.app(|a| a.global::<ImportWizard>().set_file(path.display().to_string().into()));
             }
             Purpose::Plugin => {
-                self.app(|a| a.set_plugin_file(path.display().to_string().into()));
+                self.app(|a| a.global::<PluginManager>().set_file(path.display().to_string().into()));
             }
         }
-        self.app(|a| a.set_photo_picker_open(false));
+        self.app(|a| a.global::<FileBrowser>().set_shown(false));
     }
 
     pub(super) fn photo_up(&self) {
         let dir = self
-            .app(|a| PathBuf::from(a.get_photo_dir().as_str()))
+            .app(|a| PathBuf::from(a.global::<FileBrowser>().get_folder().as_str()))
             .unwrap_or_default();
         if let Some(parent) = dir.parent() {
             self.show_photo_dir(parent.to_path_buf());

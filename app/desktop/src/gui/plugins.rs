@@ -5,9 +5,11 @@
 
 use super::controller::{Controller, with_controller};
 use super::ui::PluginItem;
+use super::ui::PluginManager;
 use super::worker::Session;
 use cardbase_plugin_host::manifest::{CAPABILITIES, Runtime};
 use cardbase_plugin_host::{Installed, PluginHost};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, VecModel};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -67,9 +69,9 @@ type Outcome = (Result<String, String>, Vec<Installed>);
 impl Controller {
     pub(super) fn plugins_show(self: &Rc<Self>) {
         self.app(|a| {
-            a.set_plugin_error("".into());
-            a.set_plugin_removing(-1);
-            a.set_plugins_open(true);
+            a.global::<PluginManager>().set_error("".into());
+            a.global::<PluginManager>().set_removing(-1);
+            a.global::<PluginManager>().set_shown(true);
         });
         self.plugin_job(|_| Ok(String::new()));
     }
@@ -81,10 +83,13 @@ impl Controller {
     /// Installs (or updates) the plugin in the folder or `plugin.toml` typed or chosen.
     pub(super) fn plugin_install(self: &Rc<Self>) {
         let path = self
-            .app(|a| PathBuf::from(a.get_plugin_file().trim()))
+            .app(|a| PathBuf::from(a.global::<PluginManager>().get_file().trim()))
             .unwrap_or_default();
         if path.as_os_str().is_empty() {
-            self.app(|a| a.set_plugin_error("Choose a plugin's folder or its plugin.toml.".into()));
+            self.app(|a| {
+                a.global::<PluginManager>()
+                    .set_error("Choose a plugin's folder or its plugin.toml.".into())
+            });
             return;
         }
         self.plugin_job(move |host| {
@@ -129,7 +134,7 @@ impl Controller {
         let Some((id, name)) = self.plugin_at(index) else {
             return;
         };
-        self.app(|a| a.set_plugin_removing(-1));
+        self.app(|a| a.global::<PluginManager>().set_removing(-1));
         self.plugin_job(move |host| {
             host.remove(&id).map_err(|e| e.to_string())?;
             Ok(format!("Removed {name}."))
@@ -138,7 +143,9 @@ impl Controller {
 
     /// The id and name of the plugin on line `index` of the list.
     fn plugin_at(&self, index: usize) -> Option<(String, String)> {
-        let p = self.app(|a| a.get_plugins().row_data(index)).flatten()?;
+        let p = self
+            .app(|a| a.global::<PluginManager>().get_list().row_data(index))
+            .flatten()?;
         Some((p.id.to_string(), p.name.to_string()))
     }
 
@@ -163,8 +170,10 @@ impl Controller {
     fn plugins_done(&self, done: Result<String, String>, list: Vec<Installed>) {
         let items: Vec<PluginItem> = list.iter().map(item).collect();
         self.app(|a| {
-            a.set_plugins(ModelRc::new(VecModel::from(items)));
-            a.set_plugin_error(done.as_ref().err().map(String::as_str).unwrap_or("").into());
+            a.global::<PluginManager>()
+                .set_list(ModelRc::new(VecModel::from(items)));
+            a.global::<PluginManager>()
+                .set_error(done.as_ref().err().map(String::as_str).unwrap_or("").into());
         });
         if let Ok(said) = done
             && !said.is_empty()

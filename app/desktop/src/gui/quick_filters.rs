@@ -3,11 +3,13 @@
 //! of the search and the filter bar; what each period means is the engine's (`agenda`).
 
 use super::controller::{Controller, with_controller};
+use super::ui::Table;
 use super::worker::Session;
 use cardbase_engine::agenda::{self, Period};
 use cardbase_engine::query::StatsQuery;
 use cardbase_engine::{FieldType, Section};
 use chrono::{Local, Utc};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, SharedString};
 use std::rc::Rc;
 
@@ -68,12 +70,12 @@ impl Controller {
             .map(|f| f.options.choices.clone())
             .unwrap_or_default();
         self.app(|a| {
-            a.set_quick_shown(shown);
-            a.set_quick_period(-1);
-            a.set_quick_assignee(0);
-            a.set_quick_type(0);
-            a.set_quick_types(strings("Any type", types));
-            a.set_quick_assignees(strings("Anyone", Vec::new()));
+            a.global::<Table>().set_quick_shown(shown);
+            a.global::<Table>().set_quick_period(-1);
+            a.global::<Table>().set_quick_assignee(0);
+            a.global::<Table>().set_quick_type(0);
+            a.global::<Table>().set_quick_types(strings("Any type", types));
+            a.global::<Table>().set_quick_assignees(strings("Anyone", Vec::new()));
         });
         if shown && has_assignee(section) {
             self.load_assignees(section.key.clone());
@@ -110,9 +112,10 @@ impl Controller {
                 with_controller(|c| {
                     let chosen = c.view.borrow().quick.assignee.clone();
                     c.app(|a| {
-                        a.set_quick_assignees(strings("Anyone", names.iter().cloned()));
+                        a.global::<Table>()
+                            .set_quick_assignees(strings("Anyone", names.iter().cloned()));
                         let at = chosen.and_then(|n| names.iter().position(|x| *x == n));
-                        a.set_quick_assignee(at.map_or(0, |i| i as i32 + 1));
+                        a.global::<Table>().set_quick_assignee(at.map_or(0, |i| i as i32 + 1));
                     });
                 })
             },
@@ -129,11 +132,17 @@ impl Controller {
                     .map(|s| s.to_string())
             };
             QuickFilters {
-                period: usize::try_from(a.get_quick_period())
+                period: usize::try_from(a.global::<Table>().get_quick_period())
                     .ok()
                     .and_then(|i| Period::ALL.get(i).copied()),
-                assignee: pick(a.get_quick_assignees(), a.get_quick_assignee()),
-                kind: pick(a.get_quick_types(), a.get_quick_type()),
+                assignee: pick(
+                    a.global::<Table>().get_quick_assignees(),
+                    a.global::<Table>().get_quick_assignee(),
+                ),
+                kind: pick(
+                    a.global::<Table>().get_quick_types(),
+                    a.global::<Table>().get_quick_type(),
+                ),
             }
         }) else {
             return;

@@ -6,9 +6,11 @@
 
 use super::controller::{Controller, with_controller};
 use super::ui::ReminderItem;
+use super::ui::{Bulk, ExportDialog, Form, ImportWizard, PluginManager, Reminders, SchemaEditor, Shell};
 use super::worker::Session;
 use cardbase_engine::reminders::Reminder;
 use chrono::{Duration, Local, Utc};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, VecModel};
 use std::rc::Rc;
 
@@ -124,27 +126,28 @@ impl Controller {
             }
         }
         self.app(|a| {
-            a.set_reminders(ModelRc::new(VecModel::from(items)));
+            a.global::<Reminders>().set_list(ModelRc::new(VecModel::from(items)));
             // Something newly due pops the panel up, unless the user is busy in a dialog.
-            let busy = a.get_form_open()
-                || a.get_import_open()
-                || a.get_export_open()
-                || a.get_schema_open()
-                || a.get_plugins_open()
-                || a.get_bulk_open();
-            if fresh && !busy && a.get_screen() == "main" {
-                a.set_reminders_open(true);
+            let busy = a.global::<Form>().get_shown()
+                || a.global::<ImportWizard>().get_shown()
+                || a.global::<ExportDialog>().get_shown()
+                || a.global::<SchemaEditor>().get_shown()
+                || a.global::<PluginManager>().get_shown()
+                || a.global::<Bulk>().get_shown();
+            if fresh && !busy && a.global::<Shell>().get_screen() == "main" {
+                a.global::<Reminders>().set_shown(true);
             }
         });
     }
 
     fn reminder_at(&self, index: usize) -> Option<ReminderItem> {
-        self.app(|a| a.get_reminders().row_data(index)).flatten()
+        self.app(|a| a.global::<Reminders>().get_list().row_data(index))
+            .flatten()
     }
 
     pub(super) fn reminder_open(self: &Rc<Self>, index: usize) {
         let Some(r) = self.reminder_at(index) else { return };
-        self.app(|a| a.set_reminders_open(false));
+        self.app(|a| a.global::<Reminders>().set_shown(false));
         self.open_record(r.record as i64);
     }
 
@@ -172,17 +175,20 @@ impl Controller {
         let until = match cardbase_engine::agenda::parse_moment(text, Utc::now()) {
             Ok(t) if t > Utc::now() => t,
             Ok(_) => {
-                self.app(|a| a.set_reminder_error("That time has passed; give a later one.".into()));
+                self.app(|a| {
+                    a.global::<Reminders>()
+                        .set_error("That time has passed; give a later one.".into())
+                });
                 return;
             }
             Err(e) => {
-                self.app(|a| a.set_reminder_error(e.into()));
+                self.app(|a| a.global::<Reminders>().set_error(e.into()));
                 return;
             }
         };
         self.app(|a| {
-            a.set_reminder_error("".into());
-            a.set_reminder_custom(-1);
+            a.global::<Reminders>().set_error("".into());
+            a.global::<Reminders>().set_custom(-1);
         });
         let id = r.id.to_string();
         self.notified.borrow_mut().remove(&id);

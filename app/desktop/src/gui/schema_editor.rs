@@ -3,10 +3,12 @@
 
 use super::controller::{Controller, with_controller};
 use super::ui::{FieldOptionsView, SchemaFieldItem, SchemaSectionItem};
+use super::ui::{SchemaEditor, Sidebar};
 use super::worker::Session;
 use cardbase_engine::schema::edit::FieldChange;
 use cardbase_engine::schema::{FieldSpec, Schema};
 use cardbase_engine::{FieldType, Vault};
+use slint::ComponentHandle as _;
 use slint::{ModelRc, VecModel};
 use std::rc::Rc;
 
@@ -21,22 +23,23 @@ impl Controller {
             .position(|s| s.key == current)
             .unwrap_or(0);
         self.app(|a| {
-            a.set_schema_section(index as i32);
-            a.set_schema_error("".into());
-            a.set_schema_open(true);
+            a.global::<SchemaEditor>().set_section(index as i32);
+            a.global::<SchemaEditor>().set_error("".into());
+            a.global::<SchemaEditor>().set_shown(true);
         });
         self.show_schema_lists();
     }
 
     pub(super) fn schema_close(&self) {
-        self.app(|a| a.set_schema_open(false));
+        self.app(|a| a.global::<SchemaEditor>().set_shown(false));
         if let Some(ui) = self.ui.upgrade() {
             ui.invoke_focus_main();
         }
     }
 
     fn schema_index(&self) -> usize {
-        self.app(|a| a.get_schema_section().max(0) as usize).unwrap_or(0)
+        self.app(|a| a.global::<SchemaEditor>().get_section().max(0) as usize)
+            .unwrap_or(0)
     }
 
     fn show_schema_lists(&self) {
@@ -56,7 +59,10 @@ impl Controller {
                 deleted: s.deleted,
             })
             .collect();
-        self.app(|a| a.set_schema_sections(ModelRc::new(VecModel::from(sections))));
+        self.app(|a| {
+            a.global::<SchemaEditor>()
+                .set_sections(ModelRc::new(VecModel::from(sections)))
+        });
     }
 
     /// The fields of the section chosen in the editor (rebuilt without touching the section
@@ -81,14 +87,17 @@ impl Controller {
                     .collect()
             })
             .unwrap_or_default();
-        self.app(|a| a.set_schema_fields(ModelRc::new(VecModel::from(fields))));
+        self.app(|a| {
+            a.global::<SchemaEditor>()
+                .set_fields(ModelRc::new(VecModel::from(fields)))
+        });
     }
 
     pub(super) fn schema_select_section(&self, index: usize) {
-        if self.app(|a| a.get_schema_section()) == Some(index as i32) {
+        if self.app(|a| a.global::<SchemaEditor>().get_section()) == Some(index as i32) {
             return;
         }
-        self.app(|a| a.set_schema_section(index as i32));
+        self.app(|a| a.global::<SchemaEditor>().set_section(index as i32));
         self.show_schema_fields();
     }
 
@@ -120,14 +129,14 @@ impl Controller {
                     match r {
                         Ok((schema, done)) => {
                             *c.schema.borrow_mut() = schema;
-                            c.app(|a| a.set_schema_error("".into()));
+                            c.app(|a| a.global::<SchemaEditor>().set_error("".into()));
                             if !done.is_empty() {
                                 c.say(done, false);
                             }
                             c.schema_changed();
                         }
                         Err(e) => {
-                            c.app(|a| a.set_schema_error(e.into()));
+                            c.app(|a| a.global::<SchemaEditor>().set_error(e.into()));
                         }
                     }
                 })
@@ -150,7 +159,7 @@ impl Controller {
                         view.columns.retain(|c| s.field(&c.key).is_some_and(|f| !f.hidden));
                     }
                 }
-                self.app(|a| a.set_current_section(i as i32));
+                self.app(|a| a.global::<Sidebar>().set_current_section(i as i32));
                 self.show_columns();
                 self.rows.refresh_rows();
                 self.refresh_table();
@@ -189,7 +198,7 @@ impl Controller {
             return;
         };
         let to = (pos as i32 + delta).clamp(0, live.len() as i32 - 1) as usize + 1;
-        self.app(|a| a.set_schema_section((index as i32 + delta).max(0)));
+        self.app(|a| a.global::<SchemaEditor>().set_section((index as i32 + delta).max(0)));
         self.migrate(move |v| v.move_section(&key, to).map(|_| String::new()));
     }
 
@@ -310,8 +319,8 @@ impl Controller {
             remind_days: o.remind_days_before.map(|d| d.to_string()).unwrap_or_default().into(),
         };
         self.app(|a| {
-            a.set_schema_options(view);
-            a.set_schema_options_open(true);
+            a.global::<SchemaEditor>().set_options(view);
+            a.global::<SchemaEditor>().set_options_shown(true);
         });
     }
 
@@ -325,7 +334,10 @@ impl Controller {
             Some(t) => match t.parse::<u32>() {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    self.app(|a| a.set_schema_error(format!("{t:?} is not a number of days").into()));
+                    self.app(|a| {
+                        a.global::<SchemaEditor>()
+                            .set_error(format!("{t:?} is not a number of days").into())
+                    });
                     return;
                 }
             },
@@ -347,7 +359,7 @@ impl Controller {
             currency: Some(text(&o.currency).map(|c| c.to_ascii_uppercase())),
             remind_days_before: Some(remind),
         };
-        self.app(|a| a.set_schema_options_open(false));
+        self.app(|a| a.global::<SchemaEditor>().set_options_shown(false));
         self.migrate(move |v| {
             v.set_field_options(&s, &f, &change)
                 .map(|_| format!("Saved the options of {f}."))

@@ -4,6 +4,7 @@
 use super::controller::{ColumnLayout, Controller, with_controller};
 use super::rows::RowCells;
 use super::text;
+use super::ui::{Bulk, Sidebar, Table};
 use super::ui::{ColumnChoice, ColumnItem};
 use super::worker::Session;
 use cardbase_engine::agenda;
@@ -12,6 +13,7 @@ use cardbase_engine::records::Record;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
 use chrono::{DateTime, Utc};
+use slint::ComponentHandle as _;
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -106,11 +108,11 @@ impl Controller {
             };
         }
         self.app(|a| {
-            a.set_current_section(index as i32);
-            a.set_search_text("".into());
-            a.set_filter_text("".into());
-            a.set_filter_error("".into());
-            a.set_current_group(-1);
+            a.global::<Sidebar>().set_current_section(index as i32);
+            a.global::<Table>().set_search_text("".into());
+            a.global::<Table>().set_filter_text("".into());
+            a.global::<Table>().set_filter_error("".into());
+            a.global::<Sidebar>().set_current_group(-1);
         });
         let section = self.schema.borrow().section(&key).cloned();
         if let Some(section) = section {
@@ -120,7 +122,7 @@ impl Controller {
         self.show_columns();
         // The table first: on a large section the groups (a scan of every record) take longer,
         // so they load once the first rows are on screen.
-        self.app(|a| a.set_groups(ModelRc::default()));
+        self.app(|a| a.global::<Sidebar>().set_groups(ModelRc::default()));
         self.groups_due.set(true);
         self.refresh_table();
     }
@@ -254,7 +256,7 @@ impl Controller {
                         Ok(Some(listing)) => c.show_listing(listing),
                         Ok(None) => {}
                         Err(e) => {
-                            c.app(|a| a.set_filter_error(e.into()));
+                            c.app(|a| a.global::<Table>().set_filter_error(e.into()));
                         }
                     }
                 })
@@ -264,8 +266,8 @@ impl Controller {
 
     fn show_listing(self: &Rc<Self>, listing: Listing) {
         self.app(|a| {
-            a.set_filter_error("".into());
-            a.set_footer(listing.footer.into());
+            a.global::<Table>().set_filter_error("".into());
+            a.global::<Table>().set_footer(listing.footer.into());
         });
         let keep = self
             .pending_select
@@ -295,8 +297,8 @@ impl Controller {
     pub(super) fn set_current(self: &Rc<Self>, row: Option<usize>) {
         self.current.set(row);
         let selected = self.rows.selected_ids().len() as i32;
-        self.app(|a| a.set_selected_count(selected));
-        self.app(|a| a.set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
+        self.app(|a| a.global::<Table>().set_selected_count(selected));
+        self.app(|a| a.global::<Table>().set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
         self.load_card(row.and_then(|r| self.rows.id_at(r)));
     }
 
@@ -360,9 +362,10 @@ impl Controller {
             })
             .collect();
         self.app(|a| {
-            a.set_columns(ModelRc::new(VecModel::from(items)));
-            a.set_columns_width(total);
-            a.set_column_choices(ModelRc::new(VecModel::from(choices)));
+            a.global::<Table>().set_columns(ModelRc::new(VecModel::from(items)));
+            a.global::<Table>().set_columns_width(total);
+            a.global::<Table>()
+                .set_column_choices(ModelRc::new(VecModel::from(choices)));
         });
     }
 
@@ -375,7 +378,7 @@ impl Controller {
                 .map(|f| f.key.clone())
         });
         let Some(field) = field else {
-            self.app(|a| a.set_groups(ModelRc::default()));
+            self.app(|a| a.global::<Sidebar>().set_groups(ModelRc::default()));
             return;
         };
         self.worker.run(
@@ -393,14 +396,14 @@ impl Controller {
             |groups: Vec<String>| {
                 with_controller(|c| {
                     let items: Vec<SharedString> = groups.iter().map(|g| g.as_str().into()).collect();
-                    c.app(|a| a.set_groups(ModelRc::new(VecModel::from(items))));
+                    c.app(|a| a.global::<Sidebar>().set_groups(ModelRc::new(VecModel::from(items))));
                 })
             },
         );
     }
 
     pub(super) fn select_group(self: &Rc<Self>, index: i32) {
-        let groups = self.app(|a| a.get_groups()).unwrap_or_default();
+        let groups = self.app(|a| a.global::<Sidebar>().get_groups()).unwrap_or_default();
         let chosen = if index < 0 {
             None
         } else {
@@ -409,7 +412,7 @@ impl Controller {
         let same = self.view.borrow().group == chosen;
         let (group, shown) = if same { (None, -1) } else { (chosen, index) };
         self.view.borrow_mut().group = group;
-        self.app(|a| a.set_current_group(shown));
+        self.app(|a| a.global::<Sidebar>().set_current_group(shown));
         self.refresh_table();
     }
 
@@ -557,7 +560,7 @@ impl Controller {
                         };
                         view.filter.clone()
                     };
-                    c.app(|a| a.set_filter_text(filter.into()));
+                    c.app(|a| a.global::<Table>().set_filter_text(filter.into()));
                     c.refresh_table();
                 })
             },
@@ -572,12 +575,12 @@ impl Controller {
             view.columns.iter().map(|c| c.width).sum::<f32>()
         };
         self.app(|a| {
-            let cols = a.get_columns();
+            let cols = a.global::<Table>().get_columns();
             if let Some(mut item) = cols.row_data(column) {
                 item.width = width;
                 cols.set_row_data(column, item);
             }
-            a.set_columns_width(total);
+            a.global::<Table>().set_columns_width(total);
         });
     }
 
@@ -732,9 +735,9 @@ impl Controller {
                 .unwrap_or_default()
         };
         self.app(|a| {
-            a.set_bulk_fields(ModelRc::new(VecModel::from(fields)));
-            a.set_bulk_error("".into());
-            a.set_bulk_open(true);
+            a.global::<Bulk>().set_fields(ModelRc::new(VecModel::from(fields)));
+            a.global::<Bulk>().set_error("".into());
+            a.global::<Bulk>().set_shown(true);
         });
     }
 
@@ -762,12 +765,12 @@ impl Controller {
             move |r| {
                 with_controller(|c| match r {
                     Ok(()) => {
-                        c.app(|a| a.set_bulk_open(false));
+                        c.app(|a| a.global::<Bulk>().set_shown(false));
                         c.say(format!("Changed {n} records. Ctrl+Z undoes it."), false);
                         c.after_records_changed();
                     }
                     Err(e) => {
-                        c.app(|a| a.set_bulk_error(e.into()));
+                        c.app(|a| a.global::<Bulk>().set_error(e.into()));
                     }
                 })
             },

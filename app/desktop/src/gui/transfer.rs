@@ -5,6 +5,7 @@
 
 use super::controller::{Controller, with_controller};
 use super::ui::ImportColumn;
+use super::ui::{ExportDialog, ImportWizard};
 use super::worker::Session;
 use cardbase_engine::import::table::Cell;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, cell_value};
@@ -128,14 +129,15 @@ impl Controller {
         };
         self.show_import_hint();
         self.app(|a| {
-            a.set_import_sections(ModelRc::new(VecModel::from(labels)));
-            a.set_import_section(index as i32);
-            a.set_import_step(0);
-            a.set_import_error("".into());
-            a.set_import_about("".into());
-            a.set_import_sheets(ModelRc::default());
-            a.set_import_sheet(0);
-            a.set_import_open(true);
+            a.global::<ImportWizard>()
+                .set_sections(ModelRc::new(VecModel::from(labels)));
+            a.global::<ImportWizard>().set_section(index as i32);
+            a.global::<ImportWizard>().set_step(0);
+            a.global::<ImportWizard>().set_error("".into());
+            a.global::<ImportWizard>().set_about("".into());
+            a.global::<ImportWizard>().set_sheets(ModelRc::default());
+            a.global::<ImportWizard>().set_sheet(0);
+            a.global::<ImportWizard>().set_shown(true);
         });
         // What the enabled importer plugins read, for the hint and the file browser.
         self.worker.run(
@@ -166,7 +168,7 @@ impl Controller {
         let mut kinds: Vec<String> = self.import_extensions().iter().map(|e| format!(".{e}")).collect();
         let last = kinds.pop().unwrap_or_default();
         let hint = format!("A {} or {last} file", kinds.join(", "));
-        self.app(|a| a.set_import_hint(hint.into()));
+        self.app(|a| a.global::<ImportWizard>().set_hint(hint.into()));
     }
 
     pub(super) fn import_browse(&self) {
@@ -177,15 +179,15 @@ impl Controller {
     pub(super) fn import_load(self: &Rc<Self>) {
         let Some((path, section, sheet_index)) = self.app(|a| {
             (
-                PathBuf::from(a.get_import_file().as_str()),
-                a.get_import_section(),
-                a.get_import_sheet(),
+                PathBuf::from(a.global::<ImportWizard>().get_file().as_str()),
+                a.global::<ImportWizard>().get_section(),
+                a.global::<ImportWizard>().get_sheet(),
             )
         }) else {
             return;
         };
         if path.as_os_str().is_empty() {
-            self.app(|a| a.set_import_error("Choose a file to import.".into()));
+            self.app(|a| a.global::<ImportWizard>().set_error("Choose a file to import.".into()));
             return;
         }
         let Some(section) = self.import.borrow().sections.get(section.max(0) as usize).cloned() else {
@@ -215,7 +217,7 @@ impl Controller {
                 with_controller(|c| match r {
                     Ok(head) => c.show_head(head),
                     Err(e) => {
-                        c.app(|a| a.set_import_error(e.into()));
+                        c.app(|a| a.global::<ImportWizard>().set_error(e.into()));
                     }
                 })
             },
@@ -247,12 +249,14 @@ impl Controller {
             st.mapping = head.mapping;
         }
         self.app(|a| {
-            a.set_import_sheets(ModelRc::new(VecModel::from(sheet_names)));
-            a.set_import_upsert_fields(ModelRc::new(VecModel::from(upsert)));
-            a.set_import_upsert(0);
-            a.set_import_about(about.into());
-            a.set_import_error("".into());
-            a.set_import_step(1);
+            a.global::<ImportWizard>()
+                .set_sheets(ModelRc::new(VecModel::from(sheet_names)));
+            a.global::<ImportWizard>()
+                .set_upsert_fields(ModelRc::new(VecModel::from(upsert)));
+            a.global::<ImportWizard>().set_upsert(0);
+            a.global::<ImportWizard>().set_about(about.into());
+            a.global::<ImportWizard>().set_error("".into());
+            a.global::<ImportWizard>().set_step(1);
         });
         self.show_import_columns();
     }
@@ -281,13 +285,18 @@ impl Controller {
             .collect();
         let fields = field_list(&st.fields);
         self.app(|a| {
-            a.set_import_fields(ModelRc::new(VecModel::from(fields)));
-            a.set_import_columns(ModelRc::new(VecModel::from(columns)));
+            a.global::<ImportWizard>()
+                .set_fields(ModelRc::new(VecModel::from(fields)));
+            a.global::<ImportWizard>()
+                .set_columns(ModelRc::new(VecModel::from(columns)));
         });
     }
 
     fn date_order(&self) -> DateOrder {
-        if self.app(|a| a.get_import_day_first()).unwrap_or(false) {
+        if self
+            .app(|a| a.global::<ImportWizard>().get_day_first())
+            .unwrap_or(false)
+        {
             DateOrder::DayFirst
         } else {
             DateOrder::MonthFirst
@@ -309,7 +318,7 @@ impl Controller {
             preview(f, &st.samples, column, order)
         };
         self.app(|a| {
-            let cols = a.get_import_columns();
+            let cols = a.global::<ImportWizard>().get_columns();
             if let Some(mut c) = cols.row_data(column) {
                 c.field = field as i32;
                 c.preview = row.into();
@@ -323,7 +332,7 @@ impl Controller {
         let (section, header, taken) = {
             let st = self.import.borrow();
             let Some(section) = self
-                .app(|a| a.get_import_section())
+                .app(|a| a.global::<ImportWizard>().get_section())
                 .and_then(|i| st.sections.get(i.max(0) as usize).cloned())
             else {
                 return;
@@ -376,7 +385,7 @@ impl Controller {
                         c.show_columns();
                     }
                     Err(e) => {
-                        c.app(|a| a.set_import_error(e.into()));
+                        c.app(|a| a.global::<ImportWizard>().set_error(e.into()));
                     }
                 })
             },
@@ -386,11 +395,11 @@ impl Controller {
     pub(super) fn import_run(self: &Rc<Self>) {
         let Some((path, section_index, sheet_index, upsert_index, skip_bad)) = self.app(|a| {
             (
-                PathBuf::from(a.get_import_file().as_str()),
-                a.get_import_section(),
-                a.get_import_sheet(),
-                a.get_import_upsert(),
-                a.get_import_skip_bad(),
+                PathBuf::from(a.global::<ImportWizard>().get_file().as_str()),
+                a.global::<ImportWizard>().get_section(),
+                a.global::<ImportWizard>().get_sheet(),
+                a.global::<ImportWizard>().get_upsert(),
+                a.global::<ImportWizard>().get_skip_bad(),
             )
         }) else {
             return;
@@ -420,9 +429,9 @@ impl Controller {
         let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
         let weak = self.ui.clone();
         self.app(|a| {
-            a.set_import_step(2);
-            a.set_import_progress(0.0);
-            a.set_import_error("".into());
+            a.global::<ImportWizard>().set_step(2);
+            a.global::<ImportWizard>().set_progress(0.0);
+            a.global::<ImportWizard>().set_error("".into());
         });
         // Reads go to a read-only handle while the import holds the engine thread.
         self.worker.run(
@@ -450,7 +459,7 @@ impl Controller {
                 let mut progress = Progress::new(cancel, |done, total| {
                     let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
                     let _ = weak.upgrade_in_event_loop(move |ui| {
-                        ui.global::<super::ui::App>().set_import_progress(fraction);
+                        ui.global::<ImportWizard>().set_progress(fraction);
                     });
                 });
                 match cardbase_workflows::import::run(v, &mut source, &options, &mut progress) {
@@ -495,10 +504,12 @@ impl Controller {
         };
         let items: Vec<SharedString> = problems.into_iter().map(SharedString::from).collect();
         self.app(|a| {
-            a.set_import_step(if error.is_empty() { 3 } else { 1 });
-            a.set_import_summary(summary.into());
-            a.set_import_problems(ModelRc::new(VecModel::from(items)));
-            a.set_import_error(error.into());
+            a.global::<ImportWizard>()
+                .set_step(if error.is_empty() { 3 } else { 1 });
+            a.global::<ImportWizard>().set_summary(summary.into());
+            a.global::<ImportWizard>()
+                .set_problems(ModelRc::new(VecModel::from(items)));
+            a.global::<ImportWizard>().set_error(error.into());
         });
         self.after_records_changed();
     }
@@ -526,11 +537,11 @@ impl Controller {
         *self.export_formats.borrow_mut() = Format::built_in().to_vec();
         self.show_export_formats();
         self.app(|a| {
-            a.set_export_file(file.display().to_string().into());
-            a.set_export_format(0);
-            a.set_export_scope(0);
-            a.set_export_error("".into());
-            a.set_export_open(true);
+            a.global::<ExportDialog>().set_file(file.display().to_string().into());
+            a.global::<ExportDialog>().set_format(0);
+            a.global::<ExportDialog>().set_scope(0);
+            a.global::<ExportDialog>().set_error("".into());
+            a.global::<ExportDialog>().set_shown(true);
         });
         // The enabled exporter plugins join the list once the host has listed them.
         self.worker.run(
@@ -548,8 +559,10 @@ impl Controller {
         let names: Vec<SharedString> = self.export_formats.borrow().iter().map(|f| f.label().into()).collect();
         let csv: Vec<SharedString> = CsvKind::ALL.iter().map(|k| k.label().into()).collect();
         self.app(|a| {
-            a.set_export_formats(ModelRc::new(VecModel::from(names)));
-            a.set_export_csv_kinds(ModelRc::new(VecModel::from(csv)));
+            a.global::<ExportDialog>()
+                .set_formats(ModelRc::new(VecModel::from(names)));
+            a.global::<ExportDialog>()
+                .set_csv_kinds(ModelRc::new(VecModel::from(csv)));
         });
     }
 
@@ -571,28 +584,31 @@ impl Controller {
     pub(super) fn export_format_changed(&self) {
         let Some((format, csv)) = self.app(|a| {
             // Every section goes into one workbook.
-            if a.get_export_scope() == 2 {
-                a.set_export_format(0);
+            if a.global::<ExportDialog>().get_scope() == 2 {
+                a.global::<ExportDialog>().set_format(0);
             }
-            (a.get_export_format(), a.get_export_csv())
+            (
+                a.global::<ExportDialog>().get_format(),
+                a.global::<ExportDialog>().get_csv(),
+            )
         }) else {
             return;
         };
         let format = self.export_format(format, csv);
         self.app(|a| {
-            a.set_export_is_csv(matches!(format, Format::Csv(_)));
-            let path = PathBuf::from(a.get_export_file().as_str()).with_extension(format.extension());
-            a.set_export_file(path.display().to_string().into());
+            a.global::<ExportDialog>().set_is_csv(matches!(format, Format::Csv(_)));
+            let path = PathBuf::from(a.global::<ExportDialog>().get_file().as_str()).with_extension(format.extension());
+            a.global::<ExportDialog>().set_file(path.display().to_string().into());
         });
     }
 
     pub(super) fn export_run(self: &Rc<Self>) {
         let Some((path, format, scope, csv)) = self.app(|a| {
             (
-                PathBuf::from(a.get_export_file().as_str()),
-                a.get_export_format(),
-                a.get_export_scope(),
-                a.get_export_csv(),
+                PathBuf::from(a.global::<ExportDialog>().get_file().as_str()),
+                a.global::<ExportDialog>().get_format(),
+                a.global::<ExportDialog>().get_scope(),
+                a.global::<ExportDialog>().get_csv(),
             )
         }) else {
             return;
@@ -635,11 +651,11 @@ impl Controller {
                     c.set_busy(false);
                     match r {
                         Ok(rows) => {
-                            c.app(|a| a.set_export_open(false));
+                            c.app(|a| a.global::<ExportDialog>().set_shown(false));
                             c.say(format!("Exported {rows} records."), false);
                         }
                         Err(e) => {
-                            c.app(|a| a.set_export_error(e.into()));
+                            c.app(|a| a.global::<ExportDialog>().set_error(e.into()));
                         }
                     }
                 })
