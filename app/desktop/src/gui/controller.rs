@@ -464,7 +464,7 @@ impl Controller {
         match result {
             Ok(opened) => self.opened(opened),
             Err(e) => {
-                self.app(|a| show_error(&a, e.into()));
+                self.app(|a| show_error(a, e.into()));
             }
         }
     }
