@@ -37,6 +37,7 @@ pub mod plugins;
 mod progress;
 pub mod reminders;
 pub mod schema;
+pub mod values;
 
 pub use error::{Error, Result};
 pub use plugins::Plugins;

@@ -1,15 +1,19 @@
 //! The record card: every visible field laid out by type, clickable e-mails, phones and web
-//! addresses, related records both ways, the photo, the record's events, and its history.
+//! addresses, related records both ways, the photo, and its history; and its Events block: a
+//! record's calls and meetings newest first, planning the next one, and recording how a
+//! planned one went (with its follow-up in the same step).
 
-use super::controller::{Controller, with_controller};
-use super::table::cell_text;
+use super::events::{EventsData, REMIND_MINUTES, moment};
+use super::links::LinkOpener;
+use super::shell::{self, Shell};
+use super::table::{TableController, cell_text};
 use super::text;
-use super::ui::Card;
-use super::ui::CardLine;
+use super::ui::{Card, CardLine, EventLine, MainWindow};
 use super::worker::Session;
+use cardbase_engine::agenda;
+use cardbase_engine::events::EventPlan;
 use cardbase_engine::{FieldType, RecordId, Value, Vault};
-use slint::ComponentHandle as _;
-use slint::{Image, ModelRc, Rgba8Pixel, SharedPixelBuffer, VecModel};
+use slint::{ComponentHandle, Image, Model, ModelRc, Rgba8Pixel, SharedPixelBuffer, VecModel};
 use std::rc::Rc;
 
 /// A card as the worker prepares it (plain data, sent to the UI thread).
@@ -122,19 +126,55 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
     Some(card)
 }
 
-impl Controller {
+/// The card of the current record, and its Events block.
+pub(super) struct CardController {
+    shell: Rc<Shell>,
+    table: Rc<TableController>,
+    links: Box<dyn LinkOpener>,
+}
+
+impl CardController {
+    /// Creates the card; it follows the table's current record.
+    pub(super) fn install(
+        table: &Rc<TableController>,
+        ui: &MainWindow,
+        links: Box<dyn LinkOpener>,
+    ) -> Rc<CardController> {
+        let c = Rc::new(CardController {
+            shell: table.shell.clone(),
+            table: table.clone(),
+            links,
+        });
+        shell::register(c.clone());
+        table.on_current(|id| shell::with(|c: &Rc<CardController>| c.load_card(id)));
+        let card = ui.global::<Card>();
+        card.on_open_link(|l| shell::with(|c: &Rc<CardController>| c.open_link(&l)));
+        card.on_event_plan(|| shell::with(|c: &Rc<CardController>| c.event_plan()));
+        card.on_event_done(|e| shell::with(|c: &Rc<CardController>| c.event_done(e as i64)));
+        c
+    }
+
+    /// A link on the card: a record (`#12`) opens in the table; anything else goes to the
+    /// system.
+    fn open_link(self: &Rc<Self>, link: &str) {
+        if let Some(id) = link.strip_prefix('#').and_then(|i| i.parse::<i64>().ok()) {
+            self.table.open_record(id);
+        } else if let Err(e) = self.links.open(link) {
+            self.shell.say(e, true);
+        }
+    }
     /// Shows the card of a record (or clears it).
     pub(super) fn load_card(self: &Rc<Self>, id: Option<i64>) {
         let Some(id) = id else {
             self.show_card(CardData::default());
             return;
         };
-        self.read_worker().run_urgent(
+        self.shell.read_worker().run_urgent(
             move |s: &mut Session| s.vault.as_ref().and_then(|v| card_data(v, id)),
             move |card| {
-                with_controller(|c| {
+                shell::with(|c: &Rc<CardController>| {
                     // A newer selection may have replaced this one while it loaded.
-                    let still = c.current.get().and_then(|r| c.rows.id_at(r)) == Some(id);
+                    let still = c.table.current_id() == Some(id);
                     if let (Some(card), true) = (card, still) {
                         c.show_card(card);
                     }
@@ -151,7 +191,7 @@ impl Controller {
             link: link.into(),
         };
         self.show_events(card.events);
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Card>().set_title_rtl(text::is_rtl(&card.title));
             a.global::<Card>().set_title(text::bidi_display(&card.title).into());
             a.global::<Card>().set_subtitle(card.subtitle.into());
@@ -171,5 +211,170 @@ impl Controller {
                     .collect::<Vec<_>>(),
             )));
         });
+    }
+
+    /// Fills the card's Events block (or hides it); clears what the Plan and Done rows held.
+    pub(super) fn show_events(&self, events: Option<EventsData>) {
+        self.shell.app(|a| {
+            a.global::<Card>().set_event_error("".into());
+            a.global::<Card>().set_event_completing(-1);
+            a.global::<Card>().set_event_plan_at("".into());
+            a.global::<Card>().set_event_plan_duration("".into());
+            a.global::<Card>().set_event_plan_assignee("".into());
+            a.global::<Card>().set_event_done_notes("".into());
+            a.global::<Card>().set_event_done_follow_up("".into());
+            a.global::<Card>().set_has_events(events.is_some());
+            let Some(data) = events else {
+                a.global::<Card>().set_events(ModelRc::default());
+                return;
+            };
+            let lines: Vec<EventLine> = data
+                .events
+                .into_iter()
+                .map(|e| EventLine {
+                    id: e.id as i32,
+                    text: e.text.into(),
+                    overdue: e.overdue,
+                    planned: e.planned,
+                })
+                .collect();
+            a.global::<Card>().set_events(ModelRc::new(VecModel::from(lines)));
+            a.global::<Card>().set_event_types(super::models::strings(data.types));
+            a.global::<Card>()
+                .set_event_results(super::models::strings(data.results));
+        });
+    }
+
+    /// The record whose card is shown.
+    fn card_record(&self) -> Option<i64> {
+        self.table.current_id()
+    }
+
+    /// After planning or completing: the card and the sidebar counts again.
+    fn events_changed(self: &Rc<Self>, record: i64, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.load_card(Some(record));
+                self.table.refresh_sections();
+            }
+            Err(e) => {
+                self.shell.app(|a| a.global::<Card>().set_event_error(e.into()));
+            }
+        }
+    }
+
+    /// The Plan row's Plan button: plans an event of the chosen type on the card's record.
+    pub(super) fn event_plan(self: &Rc<Self>) {
+        let Some(record) = self.card_record() else { return };
+        let Some((kind, at, remind, duration, assignee)) = self.shell.app(|a| {
+            let kind = a
+                .global::<Card>()
+                .get_event_types()
+                .row_data(a.global::<Card>().get_event_plan_type().max(0) as usize);
+            let remind = REMIND_MINUTES
+                .get(a.global::<Card>().get_event_plan_remind().max(0) as usize)
+                .copied()
+                .flatten();
+            (
+                kind,
+                a.global::<Card>().get_event_plan_at().to_string(),
+                remind,
+                a.global::<Card>().get_event_plan_duration().trim().to_string(),
+                a.global::<Card>().get_event_plan_assignee().trim().to_string(),
+            )
+        }) else {
+            return;
+        };
+        let Some(kind) = kind else {
+            self.shell.app(|a| {
+                a.global::<Card>()
+                    .set_event_error("The events section has no types to choose from.".into())
+            });
+            return;
+        };
+        let at = match moment(&at) {
+            Ok(at) => at,
+            Err(e) => {
+                self.shell.app(|a| a.global::<Card>().set_event_error(e.into()));
+                return;
+            }
+        };
+        let duration = match duration.as_str() {
+            "" => None,
+            text => match agenda::parse_minutes(text) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    self.shell
+                        .app(|a| a.global::<Card>().set_event_error(format!("Duration: {e}").into()));
+                    return;
+                }
+            },
+        };
+        let mut plan = EventPlan::new(&kind, at);
+        plan.remind_minutes_before = remind;
+        plan.duration_minutes = duration;
+        plan.assignee = Some(assignee).filter(|a| !a.is_empty());
+        self.shell.worker.run(
+            move |s: &mut Session| -> Result<(), String> {
+                let v = s.vault.as_mut().ok_or("No vault is open.")?;
+                v.plan_event(RecordId(record), &plan)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
+            move |r| shell::with(|c: &Rc<CardController>| c.events_changed(record, r)),
+        );
+    }
+
+    /// A planned event's Save: its result and notes, and the follow-up of the same type when a
+    /// date is given.
+    pub(super) fn event_done(self: &Rc<Self>, event: i64) {
+        let Some(record) = self.card_record() else { return };
+        let Some((result, notes, follow_up)) = self.shell.app(|a| {
+            let result = a
+                .global::<Card>()
+                .get_event_results()
+                .row_data(a.global::<Card>().get_event_done_result().max(0) as usize);
+            (
+                result.map(|r| r.to_string()).unwrap_or_default(),
+                a.global::<Card>().get_event_done_notes().to_string(),
+                a.global::<Card>().get_event_done_follow_up().trim().to_string(),
+            )
+        }) else {
+            return;
+        };
+        let follow_up = if follow_up.is_empty() {
+            None
+        } else {
+            match moment(&follow_up) {
+                Ok(at) => Some(at),
+                Err(e) => {
+                    self.shell
+                        .app(|a| a.global::<Card>().set_event_error(format!("Follow-up: {e}").into()));
+                    return;
+                }
+            }
+        };
+        self.shell.worker.run(
+            move |s: &mut Session| -> Result<(), String> {
+                let v = s.vault.as_mut().ok_or("No vault is open.")?;
+                let next = match follow_up {
+                    Some(at) => {
+                        let kind = v
+                            .record(RecordId(event))
+                            .map_err(|e| e.to_string())?
+                            .get("type")
+                            .map(Value::display)
+                            .ok_or("The event has no type to plan the follow-up with.")?;
+                        Some(EventPlan::new(&kind, at))
+                    }
+                    None => None,
+                };
+                let notes = Some(notes.as_str()).filter(|n| !n.trim().is_empty());
+                v.complete_event(RecordId(event), &result, notes, next.as_ref())
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            },
+            move |r| shell::with(|c: &Rc<CardController>| c.events_changed(record, r)),
+        );
     }
 }

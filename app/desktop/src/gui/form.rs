@@ -1,14 +1,18 @@
 //! The form for a new or an existing record, generated at run time from the section's fields:
 //! one editor per field type, validation messages next to the field the engine names.
 
-use super::controller::{Controller, with_controller};
-use super::ui::Form;
-use super::ui::{Date, FieldView, ItemView};
+use super::file_browser::{self, FileBrowserController};
+use super::shell::{self, Shell};
+use super::table::TableController;
+use super::ui::Table;
+use super::ui::{Date, FieldView, Form, ItemView, MainWindow};
 use super::worker::Session;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{Error, FieldType, RecordId, Value};
-use slint::ComponentHandle as _;
+use slint::ComponentHandle;
 use slint::{Model, ModelRc, SharedString, VecModel};
+use std::cell::{Cell, RefCell};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 /// The record the form edits (none: a new one) and the texts it started with, so only
@@ -126,10 +130,80 @@ fn editable(section: &Section) -> impl Iterator<Item = &Field> {
     section.visible_fields()
 }
 
-impl Controller {
+/// The record form: its fields as the editors show them, and what it edits.
+pub(super) struct FormController {
+    shell: Rc<Shell>,
+    table: Rc<TableController>,
+    files: Rc<FileBrowserController>,
+    form: RefCell<Option<FormState>>,
+    form_model: Rc<VecModel<FieldView>>,
+    /// A save is on its way to the engine.
+    saving: Cell<bool>,
+}
+
+impl FormController {
+    pub(super) fn install(
+        table: &Rc<TableController>,
+        files: &Rc<FileBrowserController>,
+        ui: &MainWindow,
+    ) -> Rc<FormController> {
+        let c = Rc::new(FormController {
+            shell: table.shell.clone(),
+            table: table.clone(),
+            files: files.clone(),
+            form: RefCell::new(None),
+            form_model: Rc::new(VecModel::default()),
+            saving: Cell::new(false),
+        });
+        shell::register(c.clone());
+        let form = ui.global::<Form>();
+        form.set_fields(ModelRc::from(c.form_model.clone()));
+        macro_rules! on {
+            ($global:ident, $setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<$global>().$setter(move |$($arg),*| shell::with(|$c: &Rc<FormController>| { $body; }));
+            }};
+        }
+        on!(Table, on_new_record, |c| c.new_record());
+        on!(Table, on_edit_record, |c| c.edit_record());
+        on!(Form, on_save, |c| c.form_save());
+        on!(Form, on_cancel, |c| c.form_cancel());
+        on!(Form, on_item_add, |c, f| c.form_item_add(f as usize));
+        on!(Form, on_item_remove, |c, f, i| c
+            .form_item_remove(f as usize, i as usize));
+        on!(Form, on_tag_add, |c, f, t| c.form_tag_add(f as usize, &t));
+        on!(Form, on_choose_photo, |c, f| c.choose_photo(f as usize));
+        form.on_date_of(|t| date_of(&t));
+        form.on_date_text(|k, d, old| date_text(&k, d, &old).into());
+        c
+    }
+
+    /// Opens the file browser on images for the photo field at `field`; the chosen file is
+    /// read when the form is saved.
+    fn choose_photo(&self, field: usize) {
+        let typed = self
+            .form_model
+            .row_data(field)
+            .map(|f| f.text.to_string())
+            .unwrap_or_default();
+        let pictures = directories::UserDirs::new().and_then(|u| u.picture_dir().map(Into::into));
+        let start = file_browser::start_folder(typed.trim_start_matches('@'), pictures);
+        self.files.open(
+            file_browser::IMAGE_EXTENSIONS.iter().map(|e| e.to_string()).collect(),
+            start,
+            Box::new(move |path: PathBuf| {
+                shell::with(|c: &Rc<FormController>| {
+                    if let Some(mut f) = c.form_model.row_data(field) {
+                        f.text = format!("@{}", path.display()).into();
+                        c.form_model.set_row_data(field, f);
+                    }
+                })
+            }),
+        );
+    }
+
     pub(super) fn new_record(self: &Rc<Self>) {
-        let section = self.view.borrow().section.clone();
-        let schema = self.schema.borrow();
+        let section = self.table.view.borrow().section.clone();
+        let schema = self.shell.schema.borrow();
         let Some(s) = schema.section(&section) else { return };
         let fields: Vec<FieldView> = editable(s)
             .map(|f| {
@@ -159,10 +233,10 @@ impl Controller {
     }
 
     pub(super) fn edit_record(self: &Rc<Self>) {
-        let Some(id) = self.current.get().and_then(|r| self.rows.id_at(r)) else {
+        let Some(id) = self.table.current_id() else {
             return;
         };
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| {
                 let v = s.vault.as_ref()?;
                 let record = v.record(RecordId(id)).ok()?;
@@ -178,9 +252,9 @@ impl Controller {
                 Some((section.key.clone(), v.title(&record), texts))
             },
             move |r| {
-                with_controller(|c| {
+                shell::with(|c: &Rc<FormController>| {
                     let Some((section, title, texts)) = r else { return };
-                    let schema = c.schema.borrow().clone();
+                    let schema = c.shell.schema.borrow().clone();
                     let Some(s) = schema.section(&section) else { return };
                     let fields: Vec<FieldView> = texts
                         .iter()
@@ -203,7 +277,7 @@ impl Controller {
     fn open_form(&self, title: String, fields: Vec<FieldView>, state: FormState) {
         self.form_model.set_vec(fields);
         *self.form.borrow_mut() = Some(state);
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Form>().set_title(title.into());
             a.global::<Form>().set_error("".into());
             a.global::<Form>().set_shown(true);
@@ -212,8 +286,8 @@ impl Controller {
 
     pub(super) fn form_cancel(&self) {
         self.form.borrow_mut().take();
-        self.app(|a| a.global::<Form>().set_shown(false));
-        if let Some(ui) = self.ui.upgrade() {
+        self.shell.app(|a| a.global::<Form>().set_shown(false));
+        if let Some(ui) = self.shell.ui.upgrade() {
             ui.invoke_focus_main();
         }
     }
@@ -258,7 +332,7 @@ impl Controller {
                 self.form_model.set_row_data(i, f);
             }
         }
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<i64, (Option<String>, String)> {
                 let v = s.vault.as_mut().ok_or((None, "the vault is not open".to_string()))?;
                 let pairs: Vec<(&str, &str)> = changes.iter().map(|(k, t)| (k.as_str(), t.as_str())).collect();
@@ -277,13 +351,13 @@ impl Controller {
                 })
             },
             |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<FormController>| match r {
                     Ok(id) => {
                         c.saving.set(false);
                         c.form_cancel();
-                        c.pending_select.set(Some(id));
-                        c.say("Saved.", false);
-                        c.after_records_changed();
+                        c.table.pending_select.set(Some(id));
+                        c.shell.say("Saved.", false);
+                        c.table.after_records_changed();
                     }
                     Err((field, message)) => {
                         c.saving.set(false);
@@ -354,10 +428,11 @@ impl Controller {
                     f.error = shown.into();
                     self.form_model.set_row_data(i, f);
                 }
-                self.app(|a| a.global::<Form>().set_error("Please correct the marked field.".into()));
+                self.shell
+                    .app(|a| a.global::<Form>().set_error("Please correct the marked field.".into()));
             }
             None => {
-                self.app(|a| a.global::<Form>().set_error(message.into()));
+                self.shell.app(|a| a.global::<Form>().set_error(message.into()));
             }
         }
     }

@@ -1,43 +1,50 @@
-//! The Slint desktop shell. Views live in `ui/` (.slint); here are the controller that wires
-//! the `App` global's callbacks to the engine, the worker that runs engine calls off the UI
-//! thread, and the models the views bind to. No SQL and no file formats: the engine does that.
+//! The Slint desktop shell. Views and their adapter globals live in `ui/` (.slint); here, one
+//! module per feature adapts its global to a workflow and keeps its own state, in the shape of
+//! Slint's todo-mvc. No SQL and no file formats: the engine and the workflows do that.
+//!
+//! Layers, each using only those below it (a feature hears from those above through the
+//! callbacks it registers):
+//! - `ui` (generated), `worker` (the engine thread), `text`, `models`, `rows` (the table's
+//!   model), `links`, `columns`, `quick_filters`, `events` (plain data and helpers);
+//!   `quick_filter_bar`;
+//! - `shell`: what the features share (the window, the worker, the schema, the message bar);
+//! - `file_browser`, `sidebar` (its lists), then `table` (the view, its rows, the current
+//!   record; it wires the sidebar's choices);
+//! - `card`, `form`, `bulk`, `schema_editor`, `import_wizard`, `export_dialog`, `reminders`,
+//!   `plugin_manager`: one feature each;
+//! - `app`: installs them all and opens the vault.
 
+mod app;
+mod bulk;
 mod card;
-mod controller;
+mod columns;
 mod events;
+mod export_dialog;
+mod file_browser;
 mod form;
-mod photo_picker;
-mod plugins;
+mod import_wizard;
+mod links;
+mod models;
+mod plugin_manager;
+mod quick_filter_bar;
 mod quick_filters;
 pub mod reminders;
 mod rows;
 mod schema_editor;
+mod shell;
+mod sidebar;
 mod table;
 pub mod text;
-mod transfer;
 pub mod ui;
 pub mod worker;
 
-pub use controller::{Controller, Options};
+pub use app::{Controller, Options};
+pub use links::{LinkOpener, SystemLinks};
 pub use reminders::{DesktopNotifier, Notifier};
 pub use ui::MainWindow;
 
 use anyhow::{Context, Result};
 use slint::ComponentHandle;
-
-/// Opens URLs, `mailto:` and `tel:` links through the system; a trait so tests need no desktop.
-pub trait LinkOpener {
-    fn open(&self, target: &str) -> Result<(), String>;
-}
-
-/// The desktop's handler for links (xdg-open on Linux).
-pub struct SystemLinks;
-
-impl LinkOpener for SystemLinks {
-    fn open(&self, target: &str) -> Result<(), String> {
-        open::that_detached(target).map_err(|e| format!("cannot open {target}: {e}"))
-    }
-}
 
 /// Runs the desktop app until its window closes.
 pub fn run(options: Options) -> Result<()> {

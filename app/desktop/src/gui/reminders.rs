@@ -4,14 +4,19 @@
 //! plugin reminder rules add theirs; a rule that fails is reported once and the built-in
 //! reminders come all the same.
 
-use super::controller::{Controller, with_controller};
+use super::shell::{self, Shell};
+use super::table::TableController;
 use super::ui::ReminderItem;
-use super::ui::{Bulk, ExportDialog, Form, ImportWizard, PluginManager, Reminders, SchemaEditor, Shell};
+use super::ui::{
+    Bulk, ExportDialog, Form, ImportWizard, MainWindow, PluginManager, Reminders, SchemaEditor, Shell as ShellGlobal,
+};
 use super::worker::Session;
 use cardbase_engine::reminders::Reminder;
 use chrono::{Duration, Local, Utc};
-use slint::ComponentHandle as _;
+use slint::ComponentHandle;
 use slint::{Model, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
 use std::rc::Rc;
 
 /// A plugin rule that failed: what it is known by (its plugin id), and the message.
@@ -51,12 +56,63 @@ pub fn notification_text(r: &Reminder) -> (String, String) {
     (r.title.clone(), when)
 }
 
-impl Controller {
+/// The reminders: the minute check, desktop notifications, the panel.
+pub(super) struct RemindersController {
+    shell: Rc<Shell>,
+    table: Rc<TableController>,
+    notifier: Box<dyn Notifier>,
+    /// Reminders already notified in this session (a snooze takes one out again).
+    notified: RefCell<HashSet<String>>,
+    /// Set once notifications failed, so the app says why only once.
+    notifications_off: Cell<bool>,
+    /// Plugin reminder rules whose failure was already reported in this session.
+    rule_problems: RefCell<HashSet<String>>,
+    /// Keeps the check running while the app is open.
+    timer: slint::Timer,
+}
+
+impl RemindersController {
+    pub(super) fn install(
+        table: &Rc<TableController>,
+        ui: &MainWindow,
+        notifier: Box<dyn Notifier>,
+    ) -> Rc<RemindersController> {
+        let c = Rc::new(RemindersController {
+            shell: table.shell.clone(),
+            table: table.clone(),
+            notifier,
+            notified: RefCell::new(HashSet::new()),
+            notifications_off: Cell::new(false),
+            rule_problems: RefCell::new(HashSet::new()),
+            timer: slint::Timer::default(),
+        });
+        shell::register(c.clone());
+        macro_rules! on {
+            ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<Reminders>().$setter(move |$($arg),*| shell::with(|$c: &Rc<RemindersController>| { $body; }));
+            }};
+        }
+        on!(on_check, |c| c.check_reminders());
+        on!(on_open, |c, i| c.reminder_open(i as usize));
+        on!(on_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
+        on!(on_snooze_until, |c, i, t| c.reminder_snooze_until(i as usize, &t));
+        on!(on_dismiss, |c, i| c.reminder_dismiss(i as usize));
+        c
+    }
+
+    /// Due reminders now (missed ones included), then every minute.
+    pub(super) fn start(self: &Rc<Self>) {
+        self.check_reminders();
+        self.timer.start(slint::TimerMode::Repeated, CHECK_EVERY, || {
+            shell::with(|c: &Rc<RemindersController>| c.check_reminders());
+        });
+    }
+
     /// Asks the engine what is due now (with the enabled plugin rules); notifies about the
     /// ones not shown before.
     pub(super) fn check_reminders(self: &Rc<Self>) {
         let now = Utc::now();
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<Option<Checked>, String> {
                 let Some(v) = s.vault.as_ref() else { return Ok(None) };
                 let (due, problems) = cardbase_workflows::reminders::due(v, &mut s.plugins, now, 0, None, &Local)
@@ -68,13 +124,13 @@ impl Controller {
                 Ok(Some((due, problems)))
             },
             |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<RemindersController>| match r {
                     Ok(Some((due, problems))) => {
                         c.show_rule_problems(problems);
                         c.show_reminders(due);
                     }
                     Ok(None) => {}
-                    Err(e) => c.say(e, true),
+                    Err(e) => c.shell.say(e, true),
                 })
             },
         );
@@ -92,7 +148,7 @@ impl Controller {
             eprintln!("cardbase: reminder rule failed: {m}");
         }
         if let Some(first) = fresh.first() {
-            self.say(
+            self.shell.say(
                 format!("A plugin reminder rule failed ({first}); the other reminders still show."),
                 true,
             );
@@ -119,13 +175,13 @@ impl Controller {
             if let Err(e) = self.notifier.notify(&summary, &body)
                 && !self.notifications_off.replace(true)
             {
-                self.say(
+                self.shell.say(
                     format!("Desktop notifications are off ({e}); reminders show in the Reminders panel."),
                     true,
                 );
             }
         }
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Reminders>().set_list(ModelRc::new(VecModel::from(items)));
             // Something newly due pops the panel up, unless the user is busy in a dialog.
             let busy = a.global::<Form>().get_shown()
@@ -134,21 +190,22 @@ impl Controller {
                 || a.global::<SchemaEditor>().get_shown()
                 || a.global::<PluginManager>().get_shown()
                 || a.global::<Bulk>().get_shown();
-            if fresh && !busy && a.global::<Shell>().get_screen() == "main" {
+            if fresh && !busy && a.global::<ShellGlobal>().get_screen() == "main" {
                 a.global::<Reminders>().set_shown(true);
             }
         });
     }
 
     fn reminder_at(&self, index: usize) -> Option<ReminderItem> {
-        self.app(|a| a.global::<Reminders>().get_list().row_data(index))
+        self.shell
+            .app(|a| a.global::<Reminders>().get_list().row_data(index))
             .flatten()
     }
 
     pub(super) fn reminder_open(self: &Rc<Self>, index: usize) {
         let Some(r) = self.reminder_at(index) else { return };
-        self.app(|a| a.global::<Reminders>().set_shown(false));
-        self.open_record(r.record as i64);
+        self.shell.app(|a| a.global::<Reminders>().set_shown(false));
+        self.table.open_record(r.record as i64);
     }
 
     /// Snoozes for `minutes`, or until 09:00 tomorrow when `minutes` is negative.
@@ -175,18 +232,18 @@ impl Controller {
         let until = match cardbase_engine::agenda::parse_moment(text, Utc::now()) {
             Ok(t) if t > Utc::now() => t,
             Ok(_) => {
-                self.app(|a| {
+                self.shell.app(|a| {
                     a.global::<Reminders>()
                         .set_error("That time has passed; give a later one.".into())
                 });
                 return;
             }
             Err(e) => {
-                self.app(|a| a.global::<Reminders>().set_error(e.into()));
+                self.shell.app(|a| a.global::<Reminders>().set_error(e.into()));
                 return;
             }
         };
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Reminders>().set_error("".into());
             a.global::<Reminders>().set_custom(-1);
         });
@@ -205,14 +262,14 @@ impl Controller {
         self: &Rc<Self>,
         change: impl FnOnce(&mut cardbase_engine::Vault) -> cardbase_engine::Result<()> + Send + 'static,
     ) {
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<(), String> {
                 change(s.vault.as_mut().ok_or("the vault is not open")?).map_err(|e| e.to_string())
             },
             |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<RemindersController>| match r {
                     Ok(()) => c.check_reminders(),
-                    Err(e) => c.say(e, true),
+                    Err(e) => c.shell.say(e, true),
                 })
             },
         );

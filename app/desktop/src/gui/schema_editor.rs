@@ -1,28 +1,82 @@
 //! The schema editor: sections and fields renamed, hidden, reordered, added, deleted to the bin
 //! and restored, and fields retyped, each through one engine migration.
 
-use super::controller::{Controller, with_controller};
+use super::shell::{self, Shell};
+use super::table::TableController;
 use super::ui::{FieldOptionsView, SchemaFieldItem, SchemaSectionItem};
-use super::ui::{SchemaEditor, Sidebar};
+use super::ui::{MainWindow, SchemaEditor, Sidebar};
 use super::worker::Session;
 use cardbase_engine::schema::edit::FieldChange;
 use cardbase_engine::schema::{FieldSpec, Schema};
 use cardbase_engine::{FieldType, Vault};
 use slint::ComponentHandle as _;
-use slint::{ModelRc, VecModel};
+use slint::{ModelRc, SharedString, VecModel};
 use std::rc::Rc;
 
-impl Controller {
+/// The schema editor: every edit one migration in the engine.
+pub(super) struct SchemaEditorController {
+    shell: Rc<Shell>,
+    table: Rc<TableController>,
+}
+
+impl SchemaEditorController {
+    pub(super) fn install(table: &Rc<TableController>, ui: &MainWindow) -> Rc<SchemaEditorController> {
+        let c = Rc::new(SchemaEditorController {
+            shell: table.shell.clone(),
+            table: table.clone(),
+        });
+        shell::register(c.clone());
+        ui.global::<SchemaEditor>().set_field_types(ModelRc::new(VecModel::from(
+            cardbase_engine::FieldType::ALL
+                .iter()
+                .map(|t| SharedString::from(t.key()))
+                .collect::<Vec<_>>(),
+        )));
+        macro_rules! on {
+            ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<SchemaEditor>().$setter(move |$($arg),*| shell::with(|$c: &Rc<SchemaEditorController>| { $body; }));
+            }};
+        }
+        on!(on_show, |c| c.schema_show());
+        on!(on_close, |c| c.schema_close());
+        on!(on_select_section, |c, i| c.schema_select_section(i as usize));
+        on!(on_rename_section, |c, i, l| c
+            .schema_rename_section(i as usize, l.to_string()));
+        on!(on_toggle_section_hidden, |c, i| c
+            .schema_toggle_section_hidden(i as usize));
+        on!(on_move_section, |c, i, d| c.schema_move_section(i as usize, d));
+        on!(on_delete_section, |c, i| c.schema_delete_section(i as usize));
+        on!(on_restore_section, |c, i| c.schema_restore_section(i as usize));
+        on!(on_add_section, |c, k, l| c
+            .schema_add_section(k.to_string(), l.to_string()));
+        on!(on_rename_field, |c, i, l| c
+            .schema_rename_field(i as usize, l.to_string()));
+        on!(on_toggle_field_hidden, |c, i| c.schema_toggle_field_hidden(i as usize));
+        on!(on_move_field, |c, i, d| c.schema_move_field(i as usize, d));
+        on!(on_delete_field, |c, i| c.schema_delete_field(i as usize));
+        on!(on_restore_field, |c, i| c.schema_restore_field(i as usize));
+        on!(on_change_type, |c, i, t| c.schema_change_type(i as usize, t as usize));
+        on!(on_add_field, |c, k, l, t| c.schema_add_field(
+            k.to_string(),
+            l.to_string(),
+            t as usize
+        ));
+        on!(on_edit_options, |c, i| c.schema_edit_options(i as usize));
+        on!(on_save_options, |c, o| c.schema_save_options(o));
+        c
+    }
+
     pub(super) fn schema_show(self: &Rc<Self>) {
-        let current = self.view.borrow().section.clone();
+        let current = self.table.view.borrow().section.clone();
         let index = self
+            .shell
             .schema
             .borrow()
             .sections
             .iter()
             .position(|s| s.key == current)
             .unwrap_or(0);
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<SchemaEditor>().set_section(index as i32);
             a.global::<SchemaEditor>().set_error("".into());
             a.global::<SchemaEditor>().set_shown(true);
@@ -31,14 +85,15 @@ impl Controller {
     }
 
     pub(super) fn schema_close(&self) {
-        self.app(|a| a.global::<SchemaEditor>().set_shown(false));
-        if let Some(ui) = self.ui.upgrade() {
+        self.shell.app(|a| a.global::<SchemaEditor>().set_shown(false));
+        if let Some(ui) = self.shell.ui.upgrade() {
             ui.invoke_focus_main();
         }
     }
 
     fn schema_index(&self) -> usize {
-        self.app(|a| a.global::<SchemaEditor>().get_section().max(0) as usize)
+        self.shell
+            .app(|a| a.global::<SchemaEditor>().get_section().max(0) as usize)
             .unwrap_or(0)
     }
 
@@ -48,7 +103,7 @@ impl Controller {
     }
 
     fn show_schema_sections(&self) {
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let sections: Vec<SchemaSectionItem> = schema
             .sections
             .iter()
@@ -59,7 +114,7 @@ impl Controller {
                 deleted: s.deleted,
             })
             .collect();
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<SchemaEditor>()
                 .set_sections(ModelRc::new(VecModel::from(sections)))
         });
@@ -68,7 +123,7 @@ impl Controller {
     /// The fields of the section chosen in the editor (rebuilt without touching the section
     /// list, so a label being edited there keeps its editor).
     fn show_schema_fields(&self) {
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let index = self.schema_index().min(schema.sections.len().saturating_sub(1));
         let fields: Vec<SchemaFieldItem> = schema
             .sections
@@ -87,26 +142,26 @@ impl Controller {
                     .collect()
             })
             .unwrap_or_default();
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<SchemaEditor>()
                 .set_fields(ModelRc::new(VecModel::from(fields)))
         });
     }
 
     pub(super) fn schema_select_section(&self, index: usize) {
-        if self.app(|a| a.global::<SchemaEditor>().get_section()) == Some(index as i32) {
+        if self.shell.app(|a| a.global::<SchemaEditor>().get_section()) == Some(index as i32) {
             return;
         }
-        self.app(|a| a.global::<SchemaEditor>().set_section(index as i32));
+        self.shell.app(|a| a.global::<SchemaEditor>().set_section(index as i32));
         self.show_schema_fields();
     }
 
     fn section_key(&self, index: usize) -> Option<String> {
-        self.schema.borrow().sections.get(index).map(|s| s.key.clone())
+        self.shell.schema.borrow().sections.get(index).map(|s| s.key.clone())
     }
 
     fn field_key(&self, index: usize) -> Option<(String, String)> {
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let s = schema.sections.get(self.schema_index())?;
         Some((s.key.clone(), s.fields.get(index)?.key.clone()))
     }
@@ -116,27 +171,27 @@ impl Controller {
         self: &Rc<Self>,
         edit: impl FnOnce(&mut Vault) -> Result<String, E> + Send + 'static,
     ) {
-        self.set_busy(true);
-        self.worker.run(
+        self.shell.set_busy(true);
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<(Schema, String), String> {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 let done = edit(v).map_err(|e| e.to_string())?;
                 Ok((v.schema().clone(), done))
             },
             |r| {
-                with_controller(|c| {
-                    c.set_busy(false);
+                shell::with(|c: &Rc<SchemaEditorController>| {
+                    c.shell.set_busy(false);
                     match r {
                         Ok((schema, done)) => {
-                            *c.schema.borrow_mut() = schema;
-                            c.app(|a| a.global::<SchemaEditor>().set_error("".into()));
+                            *c.shell.schema.borrow_mut() = schema;
+                            c.shell.app(|a| a.global::<SchemaEditor>().set_error("".into()));
                             if !done.is_empty() {
-                                c.say(done, false);
+                                c.shell.say(done, false);
                             }
                             c.schema_changed();
                         }
                         Err(e) => {
-                            c.app(|a| a.global::<SchemaEditor>().set_error(e.into()));
+                            c.shell.app(|a| a.global::<SchemaEditor>().set_error(e.into()));
                         }
                     }
                 })
@@ -147,27 +202,27 @@ impl Controller {
     /// After a schema edit: the editor's lists, the sidebar, the columns and the rows.
     fn schema_changed(self: &Rc<Self>) {
         self.show_schema_lists();
-        let sections = self.visible_sections();
-        let current = self.view.borrow().section.clone();
+        let sections = self.shell.visible_sections();
+        let current = self.table.view.borrow().section.clone();
         match sections.iter().position(|k| *k == current) {
             Some(i) => {
                 // Keep the table's state; drop columns whose fields are gone or hidden.
                 {
-                    let schema = self.schema.borrow();
-                    let mut view = self.view.borrow_mut();
+                    let schema = self.shell.schema.borrow();
+                    let mut view = self.table.view.borrow_mut();
                     if let Some(s) = schema.section(&current) {
                         view.columns.retain(|c| s.field(&c.key).is_some_and(|f| !f.hidden));
                     }
                 }
-                self.app(|a| a.global::<Sidebar>().set_current_section(i as i32));
-                self.show_columns();
-                self.rows.refresh_rows();
-                self.refresh_table();
+                self.shell.app(|a| a.global::<Sidebar>().set_current_section(i as i32));
+                self.table.show_columns();
+                self.table.rows.refresh_rows();
+                self.table.refresh_table();
             }
-            None if !sections.is_empty() => self.select_section(0),
+            None if !sections.is_empty() => self.table.select_section(0),
             None => {}
         }
-        self.refresh_sections();
+        self.table.refresh_sections();
     }
 
     pub(super) fn schema_rename_section(self: &Rc<Self>, index: usize, label: String) {
@@ -180,6 +235,7 @@ impl Controller {
 
     pub(super) fn schema_toggle_section_hidden(self: &Rc<Self>, index: usize) {
         let Some((key, hidden)) = self
+            .shell
             .schema
             .borrow()
             .sections
@@ -193,12 +249,19 @@ impl Controller {
 
     pub(super) fn schema_move_section(self: &Rc<Self>, index: usize, delta: i32) {
         let Some(key) = self.section_key(index) else { return };
-        let live: Vec<String> = self.schema.borrow().live_sections().map(|s| s.key.clone()).collect();
+        let live: Vec<String> = self
+            .shell
+            .schema
+            .borrow()
+            .live_sections()
+            .map(|s| s.key.clone())
+            .collect();
         let Some(pos) = live.iter().position(|k| *k == key) else {
             return;
         };
         let to = (pos as i32 + delta).clamp(0, live.len() as i32 - 1) as usize + 1;
-        self.app(|a| a.global::<SchemaEditor>().set_section((index as i32 + delta).max(0)));
+        self.shell
+            .app(|a| a.global::<SchemaEditor>().set_section((index as i32 + delta).max(0)));
         self.migrate(move |v| v.move_section(&key, to).map(|_| String::new()));
     }
 
@@ -236,6 +299,7 @@ impl Controller {
     pub(super) fn schema_toggle_field_hidden(self: &Rc<Self>, index: usize) {
         let Some((s, f)) = self.field_key(index) else { return };
         let hidden = self
+            .shell
             .schema
             .borrow()
             .section(&s)
@@ -247,6 +311,7 @@ impl Controller {
     pub(super) fn schema_move_field(self: &Rc<Self>, index: usize, delta: i32) {
         let Some((s, f)) = self.field_key(index) else { return };
         let live: Vec<String> = self
+            .shell
             .schema
             .borrow()
             .section(&s)
@@ -281,6 +346,7 @@ impl Controller {
             return;
         };
         let same = self
+            .shell
             .schema
             .borrow()
             .section(&s)
@@ -299,7 +365,7 @@ impl Controller {
     /// Opens the options of a field (required, unique, indexed, default, help, choices...).
     pub(super) fn schema_edit_options(&self, index: usize) {
         let Some((s, f)) = self.field_key(index) else { return };
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let Some(field) = schema.section(&s).and_then(|x| x.field(&f)) else {
             return;
         };
@@ -318,7 +384,7 @@ impl Controller {
             target: o.target.clone().unwrap_or_default().into(),
             remind_days: o.remind_days_before.map(|d| d.to_string()).unwrap_or_default().into(),
         };
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<SchemaEditor>().set_options(view);
             a.global::<SchemaEditor>().set_options_shown(true);
         });
@@ -334,7 +400,7 @@ impl Controller {
             Some(t) => match t.parse::<u32>() {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    self.app(|a| {
+                    self.shell.app(|a| {
                         a.global::<SchemaEditor>()
                             .set_error(format!("{t:?} is not a number of days").into())
                     });
@@ -359,7 +425,7 @@ impl Controller {
             currency: Some(text(&o.currency).map(|c| c.to_ascii_uppercase())),
             remind_days_before: Some(remind),
         };
-        self.app(|a| a.global::<SchemaEditor>().set_options_shown(false));
+        self.shell.app(|a| a.global::<SchemaEditor>().set_options_shown(false));
         self.migrate(move |v| {
             v.set_field_options(&s, &f, &change)
                 .map(|_| format!("Saved the options of {f}."))
@@ -368,6 +434,7 @@ impl Controller {
 
     pub(super) fn schema_add_field(self: &Rc<Self>, key: String, label: String, type_index: usize) {
         let section = self
+            .shell
             .schema
             .borrow()
             .sections

@@ -1,11 +1,14 @@
 //! The record table: which section, search, filter, group and sort; the columns and their
 //! layout; selection; and the actions on selected records (delete, undo).
 
-use super::controller::{ColumnLayout, Controller, with_controller};
+use super::columns::{ColumnLayout, default_columns};
+use super::quick_filters::QuickFilters;
+use super::rows::RecordRows;
 use super::rows::RowCells;
+use super::shell::{self, Shell};
+use super::sidebar::SidebarController;
 use super::text;
-use super::ui::{Bulk, Sidebar, Table};
-use super::ui::{ColumnChoice, ColumnItem};
+use super::ui::{Sidebar, Table};
 use super::worker::Session;
 use cardbase_engine::agenda;
 use cardbase_engine::query::{Aggregate, AggregateFn, StatsQuery, parse_filter};
@@ -14,32 +17,53 @@ use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
 use chrono::{DateTime, Utc};
 use slint::ComponentHandle as _;
-use slint::{Model, ModelRc, SharedString, VecModel};
+use slint::{Model, ModelRc, VecModel};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Sections larger than this get an index on a field the first time the user sorts by it.
 const INDEX_ON_SORT_ABOVE: usize = 20_000;
 
-fn default_columns(section: &Section) -> Vec<ColumnLayout> {
-    section
-        .visible_fields()
-        .filter(|f| !matches!(f.kind, FieldType::Photo | FieldType::LongText | FieldType::Secret))
-        .take(6)
-        .map(|f| ColumnLayout {
-            key: f.key.clone(),
-            width: default_width(f),
-        })
-        .collect()
+/// What the table shows: the section and how it is narrowed and sorted.
+#[derive(Debug, Clone, Default)]
+pub struct ViewState {
+    pub section: String,
+    pub search: String,
+    pub filter: String,
+    pub group: Option<String>,
+    /// Today / overdue / this week, by assignee, by type (dated sections only).
+    pub quick: QuickFilters,
+    pub sort: Vec<SortKey>,
+    pub columns: Vec<ColumnLayout>,
+    /// Saved column layouts per section key.
+    pub layouts: HashMap<String, Vec<ColumnLayout>>,
 }
 
-fn default_width(f: &Field) -> f32 {
-    match f.kind {
-        FieldType::Number | FieldType::Money | FieldType::Percent | FieldType::Checkbox => 110.0,
-        FieldType::Date | FieldType::DateNoYear => 110.0,
-        FieldType::Phones | FieldType::Emails | FieldType::Addresses => 200.0,
-        _ => 150.0,
-    }
+/// Told the record that became current (or that there is none).
+type CurrentListener = Box<dyn Fn(Option<i64>)>;
+
+/// The sidebar and the record table: sections and groups, the view, its rows, the current
+/// record and the selection.
+pub(super) struct TableController {
+    pub shell: Rc<Shell>,
+    pub sidebar: Rc<SidebarController>,
+    pub view: RefCell<ViewState>,
+    pub rows: Rc<RecordRows>,
+    current: Cell<Option<usize>>,
+    /// The record a Shift-click selects from.
+    anchor: Cell<Option<i64>>,
+    /// Counts table refreshes, so the engine skips any a newer one has replaced.
+    refresh_seq: Arc<AtomicU64>,
+    /// A record to select once the table has loaded (after a save or a jump to a relation).
+    pub pending_select: Cell<Option<i64>>,
+    /// The sidebar's groups still have to be read for the section just opened.
+    groups_due: Cell<bool>,
+    on_current: RefCell<Vec<CurrentListener>>,
+    /// After the first page of rows arrives (start-up timing).
+    on_first_fill: RefCell<Option<Box<dyn FnOnce()>>>,
 }
 
 /// The text of a value in a table cell: secrets masked, relations by title, RTL reordered.
@@ -83,14 +107,109 @@ struct Listing {
     footer: String,
 }
 
-impl Controller {
+impl TableController {
+    /// Creates the table and wires the sidebar's and the table's callbacks.
+    pub(super) fn install(sidebar: &Rc<SidebarController>, ui: &super::ui::MainWindow) -> Rc<TableController> {
+        let rows = RecordRows::new();
+        let c = Rc::new(TableController {
+            shell: sidebar.shell.clone(),
+            sidebar: sidebar.clone(),
+            view: RefCell::new(ViewState::default()),
+            rows: rows.clone(),
+            current: Cell::new(None),
+            anchor: Cell::new(None),
+            refresh_seq: Default::default(),
+            pending_select: Cell::new(None),
+            groups_due: Cell::new(false),
+            on_current: RefCell::new(Vec::new()),
+            on_first_fill: RefCell::new(None),
+        });
+        shell::register(c.clone());
+        ui.global::<Table>().set_rows(ModelRc::from(rows.clone()));
+        rows.set_request(Box::new(|generation, page, ids| {
+            shell::with(|c: &Rc<TableController>| c.load_page(generation, page, ids));
+        }));
+        rows.set_on_fill(Box::new(|| {
+            shell::with(|c: &Rc<TableController>| {
+                if c.groups_due.take() {
+                    c.sidebar.load_groups(&c.view.borrow().section);
+                }
+                if let Some(f) = c.on_first_fill.borrow_mut().take() {
+                    f();
+                }
+            })
+        }));
+        macro_rules! on {
+            ($global:ident, $setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<$global>().$setter(move |$($arg),*| shell::with(|$c: &Rc<TableController>| { $body; }));
+            }};
+        }
+        on!(Sidebar, on_select_section, |c, i| c.select_section(i as usize));
+        on!(Sidebar, on_select_group, |c, i| c.select_group(i));
+        on!(Table, on_search_edited, |c, t| c.search_edited(&t));
+        on!(Table, on_filter_accepted, |c, t| c.filter_accepted(&t));
+        on!(Table, on_quick_changed, |c| c.quick_changed());
+        on!(Table, on_sort_by, |c, j, add| c.sort_by(j as usize, add));
+        on!(Table, on_row_clicked, |c, i, ctrl, shift| c
+            .row_clicked(i as usize, ctrl, shift));
+        on!(Table, on_move_current, |c, d| c.move_current(d));
+        on!(Table, on_filter_by_cell, |c, i, j| c
+            .filter_by_cell(i as usize, j as usize));
+        on!(Table, on_resize_column, |c, j, w| c.resize_column(j as usize, w));
+        on!(Table, on_resize_done, |c| c.save_layout());
+        on!(Table, on_toggle_column, |c, k| c.toggle_column(&k));
+        on!(Table, on_move_column, |c, k, d| c.move_column(&k, d));
+        on!(Table, on_delete_selected, |c| c.delete_selected());
+        on!(Table, on_undo, |c| c.undo());
+        c
+    }
+
+    /// Calls `listener` with the record that becomes current, each time it changes.
+    pub(super) fn on_current(&self, listener: impl Fn(Option<i64>) + 'static) {
+        self.on_current.borrow_mut().push(Box::new(listener));
+    }
+
+    /// Runs `f` once, after the next page of rows is shown.
+    pub(super) fn after_first_fill(&self, f: impl FnOnce() + 'static) {
+        *self.on_first_fill.borrow_mut() = Some(Box::new(f));
+    }
+
+    /// The record the card shows: the current row's.
+    pub(super) fn current_id(&self) -> Option<i64> {
+        self.current.get().and_then(|r| self.rows.id_at(r))
+    }
+
+    /// Reloads the sidebar's sections and counts.
+    pub(super) fn refresh_sections(&self) {
+        self.sidebar.refresh_sections(&self.view.borrow().section);
+    }
+
+    /// After an edit: the assignees in use again (one may be new).
+    pub(super) fn reload_assignees(&self) {
+        let key = self.view.borrow().section.clone();
+        let chosen = self.view.borrow().quick.assignee.clone();
+        let section = self.shell.schema.borrow().section(&key).cloned();
+        if let Some(s) = section {
+            super::quick_filter_bar::reload_assignees(&self.shell, &s, chosen);
+        }
+    }
+
+    /// A chip, the assignee list or the type list changed: narrow the table again.
+    pub(super) fn quick_changed(self: &Rc<Self>) {
+        let Some(quick) = self.shell.app(super::quick_filter_bar::chosen) else {
+            return;
+        };
+        self.view.borrow_mut().quick = quick;
+        self.refresh_table();
+    }
+
     pub(super) fn select_section(self: &Rc<Self>, index: usize) {
-        let sections = self.visible_sections();
+        let sections = self.shell.visible_sections();
         let Some(key) = sections.get(index).cloned() else {
             return;
         };
         {
-            let schema = self.schema.borrow();
+            let schema = self.shell.schema.borrow();
             let Some(section) = schema.section(&key) else { return };
             let mut view = self.view.borrow_mut();
             view.section = key.clone();
@@ -107,22 +226,22 @@ impl Controller {
                 valid
             };
         }
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Sidebar>().set_current_section(index as i32);
             a.global::<Table>().set_search_text("".into());
             a.global::<Table>().set_filter_text("".into());
             a.global::<Table>().set_filter_error("".into());
             a.global::<Sidebar>().set_current_group(-1);
         });
-        let section = self.schema.borrow().section(&key).cloned();
+        let section = self.shell.schema.borrow().section(&key).cloned();
         if let Some(section) = section {
-            self.show_quick_filters(&section);
+            super::quick_filter_bar::show(&self.shell, &section);
         }
-        self.save_setting("ui.last_section", key);
+        self.shell.save_setting("ui.last_section", key);
         self.show_columns();
         // The table first: on a large section the groups (a scan of every record) take longer,
         // so they load once the first rows are on screen.
-        self.app(|a| a.global::<Sidebar>().set_groups(ModelRc::default()));
+        self.shell.app(|a| a.global::<Sidebar>().set_groups(ModelRc::default()));
         self.groups_due.set(true);
         self.refresh_table();
     }
@@ -130,7 +249,7 @@ impl Controller {
     /// The filter expressions of the current view: the filter bar and the chosen group.
     pub(super) fn view_filters(&self) -> Vec<String> {
         let view = self.view.borrow();
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let group = view.group.clone().and_then(|g| {
             let field = schema
                 .section(&view.section)?
@@ -167,7 +286,7 @@ impl Controller {
     pub(super) fn refresh_table(self: &Rc<Self>) {
         let (query, numeric) = {
             let view = self.view.borrow();
-            let schema = self.schema.borrow();
+            let schema = self.shell.schema.borrow();
             let numeric = schema.section(&view.section).and_then(|s| {
                 view.columns
                     .iter()
@@ -181,8 +300,8 @@ impl Controller {
         // Typing a search queues a refresh per key: only the newest one is worth running.
         let seq = self.refresh_seq.fetch_add(1, Ordering::SeqCst) + 1;
         let latest = self.refresh_seq.clone();
-        self.set_busy(true);
-        self.read_worker().run(
+        self.shell.set_busy(true);
+        self.shell.read_worker().run(
             move |s: &mut Session| -> Result<Option<Listing>, String> {
                 if latest.load(Ordering::SeqCst) != seq {
                     return Ok(None);
@@ -250,13 +369,13 @@ impl Controller {
                 Ok(Some(Listing { ids, footer }))
             },
             |r| {
-                with_controller(|c| {
-                    c.set_busy(false);
+                shell::with(|c: &Rc<TableController>| {
+                    c.shell.set_busy(false);
                     match r {
                         Ok(Some(listing)) => c.show_listing(listing),
                         Ok(None) => {}
                         Err(e) => {
-                            c.app(|a| a.global::<Table>().set_filter_error(e.into()));
+                            c.shell.app(|a| a.global::<Table>().set_filter_error(e.into()));
                         }
                     }
                 })
@@ -265,7 +384,7 @@ impl Controller {
     }
 
     fn show_listing(self: &Rc<Self>, listing: Listing) {
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<Table>().set_filter_error("".into());
             a.global::<Table>().set_footer(listing.footer.into());
         });
@@ -281,14 +400,14 @@ impl Controller {
             Some(r) => {
                 self.rows.select(r, false, None);
                 self.set_current(Some(r));
-                if let Some(ui) = self.ui.upgrade() {
+                if let Some(ui) = self.shell.ui.upgrade() {
                     ui.invoke_show_current();
                 }
             }
             None => {
                 self.set_current(None);
                 if self.groups_due.take() {
-                    self.load_groups();
+                    self.sidebar.load_groups(&self.view.borrow().section);
                 }
             }
         }
@@ -297,9 +416,13 @@ impl Controller {
     pub(super) fn set_current(self: &Rc<Self>, row: Option<usize>) {
         self.current.set(row);
         let selected = self.rows.selected_ids().len() as i32;
-        self.app(|a| a.global::<Table>().set_selected_count(selected));
-        self.app(|a| a.global::<Table>().set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
-        self.load_card(row.and_then(|r| self.rows.id_at(r)));
+        self.shell.app(|a| a.global::<Table>().set_selected_count(selected));
+        self.shell
+            .app(|a| a.global::<Table>().set_current_row(row.map(|r| r as i32).unwrap_or(-1)));
+        let id = row.and_then(|r| self.rows.id_at(r));
+        for listener in self.on_current.borrow().iter() {
+            listener(id);
+        }
     }
 
     /// Reads one page of rows for the table model.
@@ -311,7 +434,7 @@ impl Controller {
                 view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
             )
         };
-        self.read_worker().run_urgent(
+        self.shell.read_worker().run_urgent(
             move |s: &mut Session| {
                 let Some(v) = s.vault.as_ref() else { return Vec::new() };
                 let Some(sec) = v.schema().section(&section).cloned() else {
@@ -324,44 +447,19 @@ impl Controller {
                     .map(|id| row_cells(v, &sec, records.iter().find(|r| r.id.0 == *id), &keys, now))
                     .collect::<Vec<_>>()
             },
-            move |rows| with_controller(|c| c.rows.fill_page(generation, page, rows)),
+            move |rows| shell::with(|c: &Rc<TableController>| c.rows.fill_page(generation, page, rows)),
         );
     }
 
     /// Pushes the column layout and sort marks to the header.
     pub(super) fn show_columns(&self) {
         let view = self.view.borrow();
-        let schema = self.schema.borrow();
+        let schema = self.shell.schema.borrow();
         let Some(section) = schema.section(&view.section) else {
             return;
         };
-        let items: Vec<ColumnItem> = view
-            .columns
-            .iter()
-            .filter_map(|c| {
-                let f = section.field(&c.key)?;
-                let rank = view.sort.iter().position(|s| s.field == c.key);
-                let sort = rank.map(|r| if view.sort[r].desc { -1 } else { 1 }).unwrap_or(0);
-                Some(ColumnItem {
-                    key: f.key.as_str().into(),
-                    label: text::bidi_display(&f.label).into(),
-                    width: c.width,
-                    numeric: f.kind.is_numeric(),
-                    sort,
-                    sort_rank: rank.map(|r| r as i32 + 1).unwrap_or(0),
-                })
-            })
-            .collect();
-        let total: f32 = items.iter().map(|c| c.width).sum();
-        let choices: Vec<ColumnChoice> = section
-            .visible_fields()
-            .map(|f| ColumnChoice {
-                key: f.key.as_str().into(),
-                label: f.label.as_str().into(),
-                shown: view.columns.iter().any(|c| c.key == f.key),
-            })
-            .collect();
-        self.app(|a| {
+        let (items, total, choices) = super::columns::header(section, &view.columns, &view.sort);
+        self.shell.app(|a| {
             a.global::<Table>().set_columns(ModelRc::new(VecModel::from(items)));
             a.global::<Table>().set_columns_width(total);
             a.global::<Table>()
@@ -369,41 +467,11 @@ impl Controller {
         });
     }
 
-    /// Lists the section's groups (the values of its first tags field) under it in the sidebar.
-    pub(super) fn load_groups(self: &Rc<Self>) {
-        let section = self.view.borrow().section.clone();
-        let field = self.schema.borrow().section(&section).and_then(|s| {
-            s.live_fields()
-                .find(|f| f.kind == FieldType::Tags)
-                .map(|f| f.key.clone())
-        });
-        let Some(field) = field else {
-            self.app(|a| a.global::<Sidebar>().set_groups(ModelRc::default()));
-            return;
-        };
-        self.worker.run(
-            move |s: &mut Session| {
-                let Some(v) = s.vault.as_ref() else { return Vec::new() };
-                let q = StatsQuery {
-                    section,
-                    group_by: Some(field),
-                    ..StatsQuery::default()
-                };
-                v.stats(&q)
-                    .map(|rows| rows.into_iter().filter_map(|r| r.group).collect())
-                    .unwrap_or_default()
-            },
-            |groups: Vec<String>| {
-                with_controller(|c| {
-                    let items: Vec<SharedString> = groups.iter().map(|g| g.as_str().into()).collect();
-                    c.app(|a| a.global::<Sidebar>().set_groups(ModelRc::new(VecModel::from(items))));
-                })
-            },
-        );
-    }
-
     pub(super) fn select_group(self: &Rc<Self>, index: i32) {
-        let groups = self.app(|a| a.global::<Sidebar>().get_groups()).unwrap_or_default();
+        let groups = self
+            .shell
+            .app(|a| a.global::<Sidebar>().get_groups())
+            .unwrap_or_default();
         let chosen = if index < 0 {
             None
         } else {
@@ -412,7 +480,7 @@ impl Controller {
         let same = self.view.borrow().group == chosen;
         let (group, shown) = if same { (None, -1) } else { (chosen, index) };
         self.view.borrow_mut().group = group;
-        self.app(|a| a.global::<Sidebar>().set_current_group(shown));
+        self.shell.app(|a| a.global::<Sidebar>().set_current_group(shown));
         self.refresh_table();
     }
 
@@ -460,6 +528,7 @@ impl Controller {
         }
         self.show_columns();
         let needs_index = self
+            .shell
             .schema
             .borrow()
             .section(&section)
@@ -467,8 +536,8 @@ impl Controller {
             .is_some_and(|f| !f.indexed && !f.unique && f.kind != FieldType::Relation);
         if needs_index && self.rows.len() > INDEX_ON_SORT_ABOVE {
             // Large sections get an index the first time they are sorted by a field.
-            self.set_busy(true);
-            self.worker.run(
+            self.shell.set_busy(true);
+            self.shell.worker.run(
                 move |s: &mut Session| {
                     let v = s.vault.as_mut()?;
                     let change = cardbase_engine::schema::edit::FieldChange {
@@ -479,9 +548,9 @@ impl Controller {
                     Some(v.schema().clone())
                 },
                 |schema| {
-                    with_controller(|c| {
+                    shell::with(|c: &Rc<TableController>| {
                         if let Some(schema) = schema {
-                            *c.schema.borrow_mut() = schema;
+                            *c.shell.schema.borrow_mut() = schema;
                         }
                         c.refresh_table();
                     })
@@ -507,7 +576,7 @@ impl Controller {
             self.anchor.set(self.rows.id_at(row));
         }
         self.set_current(Some(row));
-        if let Some(ui) = self.ui.upgrade() {
+        if let Some(ui) = self.shell.ui.upgrade() {
             ui.invoke_focus_main();
         }
     }
@@ -534,7 +603,7 @@ impl Controller {
             let Some(c) = view.columns.get(column) else { return };
             c.key.clone()
         };
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| {
                 let v = s.vault.as_ref()?;
                 let record = v.record(RecordId(id)).ok()?;
@@ -549,7 +618,7 @@ impl Controller {
                 Some(condition)
             },
             |condition| {
-                with_controller(|c| {
+                shell::with(|c: &Rc<TableController>| {
                     let Some(condition) = condition else { return };
                     let filter = {
                         let mut view = c.view.borrow_mut();
@@ -560,7 +629,7 @@ impl Controller {
                         };
                         view.filter.clone()
                     };
-                    c.app(|a| a.global::<Table>().set_filter_text(filter.into()));
+                    c.shell.app(|a| a.global::<Table>().set_filter_text(filter.into()));
                     c.refresh_table();
                 })
             },
@@ -574,7 +643,7 @@ impl Controller {
             c.width = width;
             view.columns.iter().map(|c| c.width).sum::<f32>()
         };
-        self.app(|a| {
+        self.shell.app(|a| {
             let cols = a.global::<Table>().get_columns();
             if let Some(mut item) = cols.row_data(column) {
                 item.width = width;
@@ -596,39 +665,23 @@ impl Controller {
                 serde_json::to_string(&cols).unwrap_or_default(),
             )
         };
-        self.save_setting(&key, json);
+        self.shell.save_setting(&key, json);
     }
 
     pub(super) fn toggle_column(self: &Rc<Self>, key: &str) {
         {
-            let schema = self.schema.borrow();
+            let schema = self.shell.schema.borrow();
             let mut view = self.view.borrow_mut();
-            let Some(field) = schema.section(&view.section).and_then(|s| s.field(key)).cloned() else {
+            let Some(field) = schema.section(&view.section).and_then(|s| s.field(key)) else {
                 return;
             };
-            if let Some(i) = view.columns.iter().position(|c| c.key == key) {
-                if view.columns.len() > 1 {
-                    view.columns.remove(i);
-                }
-            } else {
-                view.columns.push(ColumnLayout {
-                    key: key.to_string(),
-                    width: default_width(&field),
-                });
-            }
+            super::columns::toggle(&mut view.columns, field);
         }
         self.columns_changed();
     }
 
     pub(super) fn move_column(self: &Rc<Self>, key: &str, delta: i32) {
-        {
-            let mut view = self.view.borrow_mut();
-            let Some(i) = view.columns.iter().position(|c| c.key == key) else {
-                return;
-            };
-            let j = (i as i32 + delta).clamp(0, view.columns.len() as i32 - 1) as usize;
-            view.columns.swap(i, j);
-        }
+        super::columns::shift(&mut self.view.borrow_mut().columns, key, delta);
         self.columns_changed();
     }
 
@@ -641,16 +694,16 @@ impl Controller {
 
     /// Jumps to a record (a related record on the card): its section, unfiltered, selected.
     pub(super) fn open_record(self: &Rc<Self>, id: i64) {
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| {
                 s.vault
                     .as_ref()
                     .and_then(|v| v.section_of(RecordId(id)).ok().map(|s| s.key.clone()))
             },
             move |section| {
-                with_controller(|c| {
+                shell::with(|c: &Rc<TableController>| {
                     let Some(section) = section else { return };
-                    let Some(index) = c.visible_sections().iter().position(|k| *k == section) else {
+                    let Some(index) = c.shell.visible_sections().iter().position(|k| *k == section) else {
                         return;
                     };
                     c.pending_select.set(Some(id));
@@ -671,31 +724,32 @@ impl Controller {
             return;
         }
         let n = ids.len();
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<(), String> {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 let ids: Vec<RecordId> = ids.into_iter().map(RecordId).collect();
                 v.delete_records(&ids).map_err(|e| e.to_string())
             },
             move |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<TableController>| match r {
                     Ok(()) => {
                         let what = if n == 1 {
                             "1 record".to_string()
                         } else {
                             format!("{n} records")
                         };
-                        c.say(format!("Moved {what} to the bin. Ctrl+Z brings it back."), false);
+                        c.shell
+                            .say(format!("Moved {what} to the bin. Ctrl+Z brings it back."), false);
                         c.after_records_changed();
                     }
-                    Err(e) => c.say(e, true),
+                    Err(e) => c.shell.say(e, true),
                 })
             },
         );
     }
 
     pub(super) fn undo(self: &Rc<Self>) {
-        self.worker.run(
+        self.shell.worker.run(
             |s: &mut Session| -> Result<Option<Vec<RecordId>>, String> {
                 s.vault
                     .as_mut()
@@ -704,74 +758,16 @@ impl Controller {
                     .map_err(|e| e.to_string())
             },
             |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<TableController>| match r {
                     Ok(Some(ids)) => {
-                        c.say("Undone.", false);
+                        c.shell.say("Undone.", false);
                         if let Some(id) = ids.first() {
                             c.pending_select.set(Some(id.0));
                         }
                         c.after_records_changed();
                     }
-                    Ok(None) => c.say("There is nothing to undo.", false),
-                    Err(e) => c.say(e, true),
-                })
-            },
-        );
-    }
-
-    /// Opens the dialog that sets one field of all selected records.
-    pub(super) fn bulk_open(&self) {
-        let fields: Vec<SharedString> = {
-            let schema = self.schema.borrow();
-            let view = self.view.borrow();
-            schema
-                .section(&view.section)
-                .map(|s| {
-                    s.visible_fields()
-                        .filter(|f| f.kind != FieldType::Photo)
-                        .map(|f| SharedString::from(format!("{} ({})", f.label, f.key)))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        self.app(|a| {
-            a.global::<Bulk>().set_fields(ModelRc::new(VecModel::from(fields)));
-            a.global::<Bulk>().set_error("".into());
-            a.global::<Bulk>().set_shown(true);
-        });
-    }
-
-    /// Sets one field of every selected record (one undo step).
-    pub(super) fn bulk_apply(self: &Rc<Self>, field: usize, value: String) {
-        let key = {
-            let schema = self.schema.borrow();
-            let view = self.view.borrow();
-            schema.section(&view.section).and_then(|s| {
-                s.visible_fields()
-                    .filter(|f| f.kind != FieldType::Photo)
-                    .nth(field)
-                    .map(|f| f.key.clone())
-            })
-        };
-        let Some(key) = key else { return };
-        let ids: Vec<RecordId> = self.rows.selected_ids().into_iter().map(RecordId).collect();
-        let n = ids.len();
-        self.worker.run(
-            move |s: &mut Session| -> Result<(), String> {
-                let v = s.vault.as_mut().ok_or("the vault is not open")?;
-                v.update_records_from_text(&ids, &key, &value)
-                    .map_err(|e| e.to_string())
-            },
-            move |r| {
-                with_controller(|c| match r {
-                    Ok(()) => {
-                        c.app(|a| a.global::<Bulk>().set_shown(false));
-                        c.say(format!("Changed {n} records. Ctrl+Z undoes it."), false);
-                        c.after_records_changed();
-                    }
-                    Err(e) => {
-                        c.app(|a| a.global::<Bulk>().set_error(e.into()));
-                    }
+                    Ok(None) => c.shell.say("There is nothing to undo.", false),
+                    Err(e) => c.shell.say(e, true),
                 })
             },
         );
@@ -782,7 +778,7 @@ impl Controller {
         self.rows.refresh_rows();
         self.refresh_table();
         self.refresh_sections();
-        self.load_groups();
+        self.sidebar.load_groups(&self.view.borrow().section);
         self.reload_assignees();
     }
 }

@@ -31,6 +31,25 @@ impl Session {
 
 type Job = Box<dyn FnOnce(&mut Session) + Send>;
 
+thread_local! {
+    /// What the window does when a job panicked (on the UI thread).
+    static ON_PANIC: std::cell::RefCell<Option<Box<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Tells the window when an engine job panicked: that job's result never comes, and the user
+/// should hear that the step did nothing. Set on the UI thread.
+pub fn on_job_panic(f: impl Fn() + 'static) {
+    ON_PANIC.with(|p| *p.borrow_mut() = Some(Box::new(f)));
+}
+
+fn job_panicked() {
+    ON_PANIC.with(|p| {
+        if let Some(f) = p.borrow().as_ref() {
+            f();
+        }
+    });
+}
+
 /// Jobs waiting for the engine thread; urgent ones (rows on screen, the card) go first.
 #[derive(Default)]
 struct Queue {
@@ -85,15 +104,7 @@ impl Worker {
                     // with it: the job's result never comes, so tell the window.
                     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut session)));
                     if ran.is_err() {
-                        let _ = slint::invoke_from_event_loop(|| {
-                            super::controller::with_controller(|c| {
-                                c.set_busy(false);
-                                c.say(
-                                    "Something went wrong inside Cardbase; that step did nothing. Please report it.",
-                                    true,
-                                );
-                            })
-                        });
+                        let _ = slint::invoke_from_event_loop(job_panicked);
                     }
                     if log {
                         eprintln!("cardbase: engine job took {} ms", start.elapsed().as_millis());

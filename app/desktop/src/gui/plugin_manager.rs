@@ -3,9 +3,10 @@
 //! the first one installs the bundled plugins and an install compiles WASM, so they all run on
 //! the worker, which keeps the host for imports, exports and reminder rules too.
 
-use super::controller::{Controller, with_controller};
+use super::file_browser::{self, FileBrowserController};
+use super::shell::{self, Shell};
 use super::ui::PluginItem;
-use super::ui::PluginManager;
+use super::ui::{MainWindow, PluginManager};
 use super::worker::Session;
 use cardbase_plugin_host::manifest::{CAPABILITIES, Runtime};
 use cardbase_plugin_host::{Installed, PluginHost};
@@ -66,9 +67,35 @@ fn item(i: &Installed) -> PluginItem {
 /// What a manager action hands back: what to say, or the error; and the list as it is now.
 type Outcome = (Result<String, String>, Vec<Installed>);
 
-impl Controller {
+/// The plugin manager over the plugin host the worker keeps.
+pub(super) struct PluginManagerController {
+    shell: Rc<Shell>,
+    files: Rc<FileBrowserController>,
+}
+
+impl PluginManagerController {
+    pub(super) fn install(
+        shell: &Rc<Shell>,
+        files: &Rc<FileBrowserController>,
+        ui: &MainWindow,
+    ) -> Rc<PluginManagerController> {
+        let c = Rc::new(PluginManagerController {
+            shell: shell.clone(),
+            files: files.clone(),
+        });
+        shell::register(c.clone());
+        let m = ui.global::<PluginManager>();
+        m.on_show(|| shell::with(|c: &Rc<PluginManagerController>| c.plugins_show()));
+        m.on_browse(|| shell::with(|c: &Rc<PluginManagerController>| c.plugin_browse()));
+        m.on_install(|| shell::with(|c: &Rc<PluginManagerController>| c.plugin_install()));
+        m.on_set_enabled(|i, on| shell::with(|c: &Rc<PluginManagerController>| c.plugin_set_enabled(i as usize, on)));
+        m.on_set_secrets(|i, on| shell::with(|c: &Rc<PluginManagerController>| c.plugin_set_secrets(i as usize, on)));
+        m.on_remove(|i| shell::with(|c: &Rc<PluginManagerController>| c.plugin_remove(i as usize)));
+        c
+    }
+
     pub(super) fn plugins_show(self: &Rc<Self>) {
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<PluginManager>().set_error("".into());
             a.global::<PluginManager>().set_removing(-1);
             a.global::<PluginManager>().set_shown(true);
@@ -77,16 +104,31 @@ impl Controller {
     }
 
     pub(super) fn plugin_browse(&self) {
-        self.browse_files(super::photo_picker::Purpose::Plugin);
+        let typed = self
+            .shell
+            .app(|a| a.global::<PluginManager>().get_file().to_string())
+            .unwrap_or_default();
+        let documents = directories::UserDirs::new().and_then(|u| u.document_dir().map(Into::into));
+        self.files.open(
+            vec!["toml".to_string()],
+            file_browser::start_folder(&typed, documents),
+            Box::new(|path| {
+                shell::with(|c: &Rc<PluginManagerController>| {
+                    c.shell
+                        .app(|a| a.global::<PluginManager>().set_file(path.display().to_string().into()));
+                })
+            }),
+        );
     }
 
     /// Installs (or updates) the plugin in the folder or `plugin.toml` typed or chosen.
     pub(super) fn plugin_install(self: &Rc<Self>) {
         let path = self
+            .shell
             .app(|a| PathBuf::from(a.global::<PluginManager>().get_file().trim()))
             .unwrap_or_default();
         if path.as_os_str().is_empty() {
-            self.app(|a| {
+            self.shell.app(|a| {
                 a.global::<PluginManager>()
                     .set_error("Choose a plugin's folder or its plugin.toml.".into())
             });
@@ -134,7 +176,7 @@ impl Controller {
         let Some((id, name)) = self.plugin_at(index) else {
             return;
         };
-        self.app(|a| a.global::<PluginManager>().set_removing(-1));
+        self.shell.app(|a| a.global::<PluginManager>().set_removing(-1));
         self.plugin_job(move |host| {
             host.remove(&id).map_err(|e| e.to_string())?;
             Ok(format!("Removed {name}."))
@@ -144,6 +186,7 @@ impl Controller {
     /// The id and name of the plugin on line `index` of the list.
     fn plugin_at(&self, index: usize) -> Option<(String, String)> {
         let p = self
+            .shell
             .app(|a| a.global::<PluginManager>().get_list().row_data(index))
             .flatten()?;
         Some((p.id.to_string(), p.name.to_string()))
@@ -151,7 +194,7 @@ impl Controller {
 
     /// Runs a host action on the worker, then shows the list and what happened.
     fn plugin_job(self: &Rc<Self>, action: impl FnOnce(&PluginHost) -> Result<String, String> + Send + 'static) {
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Outcome {
                 let host = match host(s) {
                     Ok(h) => h,
@@ -163,13 +206,13 @@ impl Controller {
                     Err(e) => (done.and(Err(e.to_string())), Vec::new()),
                 }
             },
-            |(done, list)| with_controller(|c| c.plugins_done(done, list)),
+            |(done, list)| shell::with(|c: &Rc<PluginManagerController>| c.plugins_done(done, list)),
         );
     }
 
     fn plugins_done(&self, done: Result<String, String>, list: Vec<Installed>) {
         let items: Vec<PluginItem> = list.iter().map(item).collect();
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<PluginManager>()
                 .set_list(ModelRc::new(VecModel::from(items)));
             a.global::<PluginManager>()
@@ -178,7 +221,7 @@ impl Controller {
         if let Ok(said) = done
             && !said.is_empty()
         {
-            self.say(said, false);
+            self.shell.say(said, false);
         }
     }
 }

@@ -3,19 +3,20 @@
 //! built-in readers do not read (a `.vcf`) go to the enabled importer plugin that claims them,
 //! and enabled exporter plugins are offered beside the built-in formats.
 
-use super::controller::{Controller, with_controller};
+use super::file_browser::{self, FileBrowserController};
+use super::shell::{self, Shell};
+use super::table::TableController;
 use super::ui::ImportColumn;
-use super::ui::{ExportDialog, ImportWizard};
+use super::ui::{ImportWizard, MainWindow};
 use super::worker::Session;
 use cardbase_engine::import::table::Cell;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, cell_value};
-use cardbase_engine::query::parse_filter;
 use cardbase_engine::schema::{Field, FieldSpec};
 use cardbase_engine::{Error, FieldType};
-use cardbase_workflows::export::{CsvKind, ExportRequest, Format};
 use cardbase_workflows::import::{ReadOptions, key_from_header};
 use cardbase_workflows::{Cancel, Progress};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -108,12 +109,47 @@ fn preview(field: Option<&Field>, samples: &[Vec<Cell>], column: usize, order: D
     shown.join("  ·  ")
 }
 
-impl Controller {
+/// The import wizard: its file, columns and mapping, over the import workflow.
+pub(super) struct ImportWizardController {
+    shell: Rc<Shell>,
+    table: Rc<TableController>,
+    files: Rc<FileBrowserController>,
+    import: RefCell<ImportState>,
+}
+
+impl ImportWizardController {
+    pub(super) fn install(
+        table: &Rc<TableController>,
+        files: &Rc<FileBrowserController>,
+        ui: &MainWindow,
+    ) -> Rc<ImportWizardController> {
+        let c = Rc::new(ImportWizardController {
+            shell: table.shell.clone(),
+            table: table.clone(),
+            files: files.clone(),
+            import: RefCell::new(ImportState::default()),
+        });
+        shell::register(c.clone());
+        macro_rules! on {
+            ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
+                ui.global::<ImportWizard>().$setter(move |$($arg),*| shell::with(|$c: &Rc<ImportWizardController>| { $body; }));
+            }};
+        }
+        on!(on_show, |c| c.import_show());
+        on!(on_browse, |c| c.import_browse());
+        on!(on_load, |c| c.import_load());
+        on!(on_remap, |c, col, f| c.import_remap(col as usize, f as usize));
+        on!(on_new_field, |c, col| c.import_new_field(col as usize));
+        on!(on_run, |c| c.import_run());
+        on!(on_cancel, |c| c.import_cancel());
+        c
+    }
+
     pub(super) fn import_show(&self) {
-        let sections = self.visible_sections();
-        let current = self.view.borrow().section.clone();
+        let sections = self.shell.visible_sections();
+        let current = self.table.view.borrow().section.clone();
         let labels: Vec<SharedString> = {
-            let schema = self.schema.borrow();
+            let schema = self.shell.schema.borrow();
             sections
                 .iter()
                 .filter_map(|k| schema.section(k))
@@ -128,7 +164,7 @@ impl Controller {
             ..ImportState::default()
         };
         self.show_import_hint();
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<ImportWizard>()
                 .set_sections(ModelRc::new(VecModel::from(labels)));
             a.global::<ImportWizard>().set_section(index as i32);
@@ -140,10 +176,10 @@ impl Controller {
             a.global::<ImportWizard>().set_shown(true);
         });
         // What the enabled importer plugins read, for the hint and the file browser.
-        self.worker.run(
+        self.shell.worker.run(
             |s: &mut Session| cardbase_workflows::import::importable_extensions(&mut s.plugins),
             |exts| {
-                with_controller(|c| {
+                shell::with(|c: &Rc<ImportWizardController>| {
                     c.import.borrow_mut().extensions = exts;
                     c.show_import_hint();
                 })
@@ -168,16 +204,30 @@ impl Controller {
         let mut kinds: Vec<String> = self.import_extensions().iter().map(|e| format!(".{e}")).collect();
         let last = kinds.pop().unwrap_or_default();
         let hint = format!("A {} or {last} file", kinds.join(", "));
-        self.app(|a| a.global::<ImportWizard>().set_hint(hint.into()));
+        self.shell.app(|a| a.global::<ImportWizard>().set_hint(hint.into()));
     }
 
     pub(super) fn import_browse(&self) {
-        self.browse_files(super::photo_picker::Purpose::Import);
+        let typed = self
+            .shell
+            .app(|a| a.global::<ImportWizard>().get_file().to_string())
+            .unwrap_or_default();
+        let documents = directories::UserDirs::new().and_then(|u| u.document_dir().map(Into::into));
+        self.files.open(
+            self.import_extensions(),
+            file_browser::start_folder(&typed, documents),
+            Box::new(|path| {
+                shell::with(|c: &Rc<ImportWizardController>| {
+                    c.shell
+                        .app(|a| a.global::<ImportWizard>().set_file(path.display().to_string().into()));
+                })
+            }),
+        );
     }
 
     /// Reads the head of the chosen file and suggests where each column goes.
     pub(super) fn import_load(self: &Rc<Self>) {
-        let Some((path, section, sheet_index)) = self.app(|a| {
+        let Some((path, section, sheet_index)) = self.shell.app(|a| {
             (
                 PathBuf::from(a.global::<ImportWizard>().get_file().as_str()),
                 a.global::<ImportWizard>().get_section(),
@@ -187,14 +237,15 @@ impl Controller {
             return;
         };
         if path.as_os_str().is_empty() {
-            self.app(|a| a.global::<ImportWizard>().set_error("Choose a file to import.".into()));
+            self.shell
+                .app(|a| a.global::<ImportWizard>().set_error("Choose a file to import.".into()));
             return;
         }
         let Some(section) = self.import.borrow().sections.get(section.max(0) as usize).cloned() else {
             return;
         };
         let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<Head, String> {
                 if s.vault.is_none() {
                     return Err("the vault is not open".into());
@@ -214,10 +265,10 @@ impl Controller {
                 })
             },
             |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<ImportWizardController>| match r {
                     Ok(head) => c.show_head(head),
                     Err(e) => {
-                        c.app(|a| a.global::<ImportWizard>().set_error(e.into()));
+                        c.shell.app(|a| a.global::<ImportWizard>().set_error(e.into()));
                     }
                 })
             },
@@ -248,7 +299,7 @@ impl Controller {
             st.fields = head.fields;
             st.mapping = head.mapping;
         }
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<ImportWizard>()
                 .set_sheets(ModelRc::new(VecModel::from(sheet_names)));
             a.global::<ImportWizard>()
@@ -284,7 +335,7 @@ impl Controller {
             })
             .collect();
         let fields = field_list(&st.fields);
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<ImportWizard>()
                 .set_fields(ModelRc::new(VecModel::from(fields)));
             a.global::<ImportWizard>()
@@ -294,6 +345,7 @@ impl Controller {
 
     fn date_order(&self) -> DateOrder {
         if self
+            .shell
             .app(|a| a.global::<ImportWizard>().get_day_first())
             .unwrap_or(false)
         {
@@ -317,7 +369,7 @@ impl Controller {
             let f = field.checked_sub(1).and_then(|i| st.fields.get(i));
             preview(f, &st.samples, column, order)
         };
-        self.app(|a| {
+        self.shell.app(|a| {
             let cols = a.global::<ImportWizard>().get_columns();
             if let Some(mut c) = cols.row_data(column) {
                 c.field = field as i32;
@@ -332,6 +384,7 @@ impl Controller {
         let (section, header, taken) = {
             let st = self.import.borrow();
             let Some(section) = self
+                .shell
                 .app(|a| a.global::<ImportWizard>().get_section())
                 .and_then(|i| st.sections.get(i.max(0) as usize).cloned())
             else {
@@ -341,6 +394,7 @@ impl Controller {
                 return;
             };
             let taken: Vec<String> = self
+                .shell
                 .schema
                 .borrow()
                 .section(&section)
@@ -355,7 +409,7 @@ impl Controller {
         } else {
             header.trim().to_string()
         };
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<_, String> {
                 let v = s.vault.as_mut().ok_or("the vault is not open")?;
                 v.add_field(&section, &FieldSpec::new(&key, &label, FieldType::Text))
@@ -371,9 +425,9 @@ impl Controller {
                 Ok((v.schema().clone(), fields, key))
             },
             move |r| {
-                with_controller(|c| match r {
+                shell::with(|c: &Rc<ImportWizardController>| match r {
                     Ok((schema, fields, key)) => {
-                        *c.schema.borrow_mut() = schema;
+                        *c.shell.schema.borrow_mut() = schema;
                         {
                             let mut st = c.import.borrow_mut();
                             st.fields = fields;
@@ -382,10 +436,10 @@ impl Controller {
                             }
                         }
                         c.show_import_columns();
-                        c.show_columns();
+                        c.table.show_columns();
                     }
                     Err(e) => {
-                        c.app(|a| a.global::<ImportWizard>().set_error(e.into()));
+                        c.shell.app(|a| a.global::<ImportWizard>().set_error(e.into()));
                     }
                 })
             },
@@ -393,7 +447,7 @@ impl Controller {
     }
 
     pub(super) fn import_run(self: &Rc<Self>) {
-        let Some((path, section_index, sheet_index, upsert_index, skip_bad)) = self.app(|a| {
+        let Some((path, section_index, sheet_index, upsert_index, skip_bad)) = self.shell.app(|a| {
             (
                 PathBuf::from(a.global::<ImportWizard>().get_file().as_str()),
                 a.global::<ImportWizard>().get_section(),
@@ -427,24 +481,24 @@ impl Controller {
             }
         };
         let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
-        let weak = self.ui.clone();
-        self.app(|a| {
+        let weak = self.shell.ui.clone();
+        self.shell.app(|a| {
             a.global::<ImportWizard>().set_step(2);
             a.global::<ImportWizard>().set_progress(0.0);
             a.global::<ImportWizard>().set_error("".into());
         });
         // Reads go to a read-only handle while the import holds the engine thread.
-        self.worker.run(
+        self.shell.worker.run(
             |s: &mut Session| s.vault.as_ref().map(|v| v.reader()),
             |reader| {
-                with_controller(|c| match reader {
+                shell::with(|c: &Rc<ImportWizardController>| match reader {
                     Some(Ok(v)) => {
                         let session = Session {
                             path: v.path().to_path_buf(),
                             vault: Some(v),
                             plugins: cardbase_workflows::Plugins::none(),
                         };
-                        *c.reads.borrow_mut() = Some(Rc::new(c.worker.sibling(session)));
+                        *c.shell.reads.borrow_mut() = Some(Rc::new(c.shell.worker.sibling(session)));
                     }
                     // Without a reader the app still works; reads just wait for the import.
                     Some(Err(e)) => eprintln!("cardbase: no reader during the import: {e}"),
@@ -452,7 +506,7 @@ impl Controller {
                 })
             },
         );
-        self.worker.run(
+        self.shell.worker.run(
             move |s: &mut Session| -> Result<import::ImportReport, Error> {
                 let mut source = open_file(s, &path, sheet).map_err(Error::Query)?;
                 let v = s.vault.as_mut().ok_or(Error::Query("the vault is not open".into()))?;
@@ -468,14 +522,14 @@ impl Controller {
                     Err(e) => Err(Error::Query(e.to_string())),
                 }
             },
-            |r| with_controller(|c| c.import_done(r)),
+            |r| shell::with(|c: &Rc<ImportWizardController>| c.import_done(r)),
         );
     }
 
     fn import_done(self: &Rc<Self>, result: Result<import::ImportReport, Error>) {
         // Back to the main worker, which now sees the import. Taken out of the cell before it
         // is dropped (dropping joins its thread after the reads queued there).
-        let reader = self.reads.borrow_mut().take();
+        let reader = self.shell.reads.borrow_mut().take();
         drop(reader);
         let (summary, problems, error) = match result {
             Ok(r) => (
@@ -503,7 +557,7 @@ impl Controller {
             Err(e) => (String::new(), Vec::new(), e.to_string()),
         };
         let items: Vec<SharedString> = problems.into_iter().map(SharedString::from).collect();
-        self.app(|a| {
+        self.shell.app(|a| {
             a.global::<ImportWizard>()
                 .set_step(if error.is_empty() { 3 } else { 1 });
             a.global::<ImportWizard>().set_summary(summary.into());
@@ -511,155 +565,10 @@ impl Controller {
                 .set_problems(ModelRc::new(VecModel::from(items)));
             a.global::<ImportWizard>().set_error(error.into());
         });
-        self.after_records_changed();
+        self.table.after_records_changed();
     }
 
     pub(super) fn import_cancel(&self) {
         self.import.borrow().cancel.cancel();
-    }
-
-    pub(super) fn export_show(&self) {
-        let label = {
-            let schema = self.schema.borrow();
-            schema
-                .section(&self.view.borrow().section)
-                .map(|s| s.label.clone())
-                .unwrap_or_else(|| "export".into())
-        };
-        let dir = directories::UserDirs::new()
-            .and_then(|u| {
-                u.document_dir()
-                    .map(Path::to_path_buf)
-                    .or_else(|| Some(u.home_dir().to_path_buf()))
-            })
-            .unwrap_or_default();
-        let file = dir.join(format!("{label}.xlsx"));
-        *self.export_formats.borrow_mut() = Format::built_in().to_vec();
-        self.show_export_formats();
-        self.app(|a| {
-            a.global::<ExportDialog>().set_file(file.display().to_string().into());
-            a.global::<ExportDialog>().set_format(0);
-            a.global::<ExportDialog>().set_scope(0);
-            a.global::<ExportDialog>().set_error("".into());
-            a.global::<ExportDialog>().set_shown(true);
-        });
-        // The enabled exporter plugins join the list once the host has listed them.
-        self.worker.run(
-            |s: &mut Session| cardbase_workflows::export::choices(&mut s.plugins),
-            |formats| {
-                with_controller(|c| {
-                    *c.export_formats.borrow_mut() = formats;
-                    c.show_export_formats();
-                })
-            },
-        );
-    }
-
-    fn show_export_formats(&self) {
-        let names: Vec<SharedString> = self.export_formats.borrow().iter().map(|f| f.label().into()).collect();
-        let csv: Vec<SharedString> = CsvKind::ALL.iter().map(|k| k.label().into()).collect();
-        self.app(|a| {
-            a.global::<ExportDialog>()
-                .set_formats(ModelRc::new(VecModel::from(names)));
-            a.global::<ExportDialog>()
-                .set_csv_kinds(ModelRc::new(VecModel::from(csv)));
-        });
-    }
-
-    /// The format chosen in the dialog, with its options.
-    fn export_format(&self, index: i32, csv: i32) -> Format {
-        let format = self
-            .export_formats
-            .borrow()
-            .get(index.max(0) as usize)
-            .cloned()
-            .unwrap_or(Format::Xlsx);
-        match format {
-            Format::Csv(_) => Format::Csv(CsvKind::ALL.get(csv.max(0) as usize).copied().unwrap_or_default()),
-            f => f,
-        }
-    }
-
-    /// Keeps the file's extension in step with the chosen format.
-    pub(super) fn export_format_changed(&self) {
-        let Some((format, csv)) = self.app(|a| {
-            // Every section goes into one workbook.
-            if a.global::<ExportDialog>().get_scope() == 2 {
-                a.global::<ExportDialog>().set_format(0);
-            }
-            (
-                a.global::<ExportDialog>().get_format(),
-                a.global::<ExportDialog>().get_csv(),
-            )
-        }) else {
-            return;
-        };
-        let format = self.export_format(format, csv);
-        self.app(|a| {
-            a.global::<ExportDialog>().set_is_csv(matches!(format, Format::Csv(_)));
-            let path = PathBuf::from(a.global::<ExportDialog>().get_file().as_str()).with_extension(format.extension());
-            a.global::<ExportDialog>().set_file(path.display().to_string().into());
-        });
-    }
-
-    pub(super) fn export_run(self: &Rc<Self>) {
-        let Some((path, format, scope, csv)) = self.app(|a| {
-            (
-                PathBuf::from(a.global::<ExportDialog>().get_file().as_str()),
-                a.global::<ExportDialog>().get_format(),
-                a.global::<ExportDialog>().get_scope(),
-                a.global::<ExportDialog>().get_csv(),
-            )
-        }) else {
-            return;
-        };
-        let format = self.export_format(format, csv);
-        let (query, filters, columns) = {
-            let view = self.view.borrow();
-            (
-                self.query(),
-                self.view_filters(),
-                view.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>(),
-            )
-        };
-        self.set_busy(true);
-        self.worker.run(
-            move |s: &mut Session| -> Result<u64, String> {
-                let request = match scope {
-                    2 => ExportRequest::every_section(&path),
-                    1 => ExportRequest::section(&query.section, format, &path),
-                    _ => {
-                        let mut query = query;
-                        for f in &filters {
-                            query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
-                        }
-                        let columns = if matches!(format, Format::Plugin(_)) {
-                            Vec::new()
-                        } else {
-                            columns
-                        };
-                        ExportRequest::records(query, columns, format, &path)
-                    }
-                };
-                let v = s.vault.as_ref().ok_or("the vault is not open")?;
-                cardbase_workflows::export::run(v, &mut s.plugins, &request, &mut Progress::none())
-                    .map(|done| done.records)
-                    .map_err(|e| e.to_string())
-            },
-            move |r| {
-                with_controller(|c| {
-                    c.set_busy(false);
-                    match r {
-                        Ok(rows) => {
-                            c.app(|a| a.global::<ExportDialog>().set_shown(false));
-                            c.say(format!("Exported {rows} records."), false);
-                        }
-                        Err(e) => {
-                            c.app(|a| a.global::<ExportDialog>().set_error(e.into()));
-                        }
-                    }
-                })
-            },
-        );
     }
 }
