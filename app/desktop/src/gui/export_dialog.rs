@@ -5,7 +5,6 @@ use super::shell::{self, Shell};
 use super::table::TableController;
 use super::ui::{ExportDialog, MainWindow};
 use super::worker::Session;
-use cardbase_engine::query::parse_filter;
 use cardbase_workflows::Progress;
 use cardbase_workflows::export::{CsvKind, ExportRequest, Format};
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -148,9 +147,7 @@ impl ExportDialogController {
                     1 => ExportRequest::section(&query.section, format, &path),
                     _ => {
                         let mut query = query;
-                        for f in &filters {
-                            query.filters.push(parse_filter(f).map_err(|e| e.to_string())?);
-                        }
+                        query.filters.extend(filters?);
                         let columns = if matches!(format, Format::Plugin(_)) {
                             Vec::new()
                         } else {

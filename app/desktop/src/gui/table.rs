@@ -11,7 +11,7 @@ use super::text;
 use super::ui::{Sidebar, Table};
 use super::worker::Session;
 use cardbase_engine::agenda;
-use cardbase_engine::query::{Aggregate, AggregateFn, StatsQuery, parse_filter};
+use cardbase_engine::query::{Aggregate, AggregateFn, Filter, StatsQuery, parse_filter};
 use cardbase_engine::records::Record;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Query, RecordId, SortKey, Value, Vault};
@@ -246,29 +246,25 @@ impl TableController {
         self.refresh_table();
     }
 
-    /// The filter expressions of the current view: the filter bar and the chosen group.
-    pub(super) fn view_filters(&self) -> Vec<String> {
+    /// The filters of the current view: the filter bar (as the user typed it), the chosen
+    /// group and the quick filters (typed).
+    pub(super) fn view_filters(&self) -> Result<Vec<Filter>, String> {
         let view = self.view.borrow();
         let schema = self.shell.schema.borrow();
-        let group = view.group.clone().and_then(|g| {
-            let field = schema
-                .section(&view.section)?
-                .live_fields()
-                .find(|f| f.kind == FieldType::Tags)?
-                .key
-                .clone();
-            Some(format!("{field} = {}", quote(&g)))
-        });
-        let quick = schema
-            .section(&view.section)
-            .map(|s| view.quick.expressions(s))
-            .unwrap_or_default();
-        [Some(view.filter.clone()), group]
-            .into_iter()
-            .flatten()
-            .chain(quick)
-            .filter(|f| !f.trim().is_empty())
-            .collect()
+        let mut out = Vec::new();
+        if !view.filter.trim().is_empty() {
+            out.push(parse_filter(&view.filter).map_err(|e| e.to_string())?);
+        }
+        let Some(section) = schema.section(&view.section) else {
+            return Ok(out);
+        };
+        if let Some(g) = &view.group
+            && let Some(field) = section.live_fields().find(|f| f.kind == FieldType::Tags)
+        {
+            out.push(super::quick_filters::equals(&field.key, g));
+        }
+        out.extend(view.quick.filters(section));
+        Ok(out)
     }
 
     /// The query for what the table shows now (without its filters: see `view_filters`).
@@ -308,9 +304,7 @@ impl TableController {
                 }
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 let mut q = query;
-                for expr in &filters {
-                    q.filters.push(parse_filter(expr).map_err(|e| e.to_string())?);
-                }
+                q.filters.extend(filters?);
                 let ids: Vec<i64> = v
                     .list_ids(&q)
                     .map_err(|e| e.to_string())?
