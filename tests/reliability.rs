@@ -16,6 +16,8 @@ mod bad_files;
 mod concurrency;
 #[path = "reliability/crash.rs"]
 mod crash;
+#[path = "reliability/exports.rs"]
+mod exports;
 #[path = "reliability/secrecy.rs"]
 mod secrecy;
 

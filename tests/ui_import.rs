@@ -75,3 +75,63 @@ fn a_user_imports_a_csv_through_the_wizard_and_exports_the_section() {
     assert!(!ui.global::<ExportDialog>().get_shown());
     assert!(std::fs::metadata(&out).unwrap().len() > 1000, "a workbook was written");
 }
+
+/// Every record of every section, as `cardbase list --format json` prints them.
+fn listing(env: &support_cli::Env) -> String {
+    let sections = env.ok(&["sections"]);
+    ["contacts", "organizations"]
+        .iter()
+        .inspect(|s| assert!(sections.contains(*s)))
+        .map(|s| env.ok(&["list", s, "--format", "json"]))
+        .collect()
+}
+
+#[path = "support/cli.rs"]
+mod support_cli;
+
+#[test]
+fn a_file_imported_from_the_command_line_and_from_the_wizard_gives_the_same_vault() {
+    i_slint_backend_testing::init_no_event_loop();
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures");
+    // A CSV read by the built-in reader (its company linked or created), and a vCard read by
+    // the bundled plugin.
+    for file in [
+        fixtures.join("import/google-contacts-utf8.csv"),
+        fixtures.join("real/palm-desktop/palm.vcf"),
+    ] {
+        let cli = support_cli::Env::init("personal");
+        let out = cli.ok(&["import", file.to_str().unwrap(), "--section", "contacts"]);
+        assert!(out.contains("Imported"), "{out}");
+
+        let wizard = support_cli::Env::init("personal");
+        let (ui, _c, _) = app(&wizard.vault, Some(support_cli::PASS));
+        ui.window().set_size(slint::LogicalSize::new(1200.0, 900.0));
+        click(&ui, "Import…");
+        find(&ui, "import file").set_accessible_value(file.display().to_string());
+        click(&ui, "read file");
+        assert_eq!(ui.global::<ImportWizard>().get_error(), "");
+        let plugin = ui.global::<ImportWizard>().get_about().contains("plugin");
+        assert_eq!(
+            plugin,
+            out.contains("with plugin"),
+            "both front ends choose the same reader for {}",
+            file.display()
+        );
+        click(&ui, "start import");
+        assert_eq!(
+            ui.global::<ImportWizard>().get_step(),
+            3,
+            "{}",
+            ui.global::<ImportWizard>().get_error()
+        );
+        // The window closes the vault before the command line reads it.
+        drop(ui);
+        cardbase_desktop::gui::Controller::uninstall();
+        drop(_c);
+        assert_eq!(listing(&cli), listing(&wizard), "{}", file.display());
+        assert_eq!(
+            cli.ok(&["history", "1"]).lines().count(),
+            wizard.ok(&["history", "1"]).lines().count()
+        );
+    }
+}
