@@ -158,11 +158,3 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
         section_labels(&ui)
     );
 }
-
-fn ui_rows(ui: &cardbase_desktop::gui::MainWindow) -> Vec<Vec<String>> {
-    let rows = ui.global::<Table>().get_rows();
-    (0..rows.row_count())
-        .filter_map(|i| rows.row_data(i))
-        .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
-        .collect()
-}

@@ -146,3 +146,14 @@ pub fn ctrl_shift(ui: &MainWindow, letter: &str) {
         ui.window().dispatch_event(WindowEvent::KeyReleased { text: k.into() });
     }
 }
+
+/// The table's rows as the user sees them: the text of each cell.
+pub fn ui_rows(ui: &MainWindow) -> Vec<Vec<String>> {
+    use cardbase_desktop::gui::ui::Table;
+    use slint::Model;
+    let rows = ui.global::<Table>().get_rows();
+    (0..rows.row_count())
+        .filter_map(|i| rows.row_data(i))
+        .map(|r| r.cells.iter().map(|c| c.text.to_string()).collect())
+        .collect()
+}

@@ -106,7 +106,7 @@ impl Controller {
         BulkController::install(&table, ui);
         SchemaEditorController::install(&table, ui);
         ImportWizardController::install(&table, &files, ui);
-        ExportDialogController::install(&table, ui);
+        ExportDialogController::install(&table, &files, ui);
         PluginManagerController::install(&shell, &files, ui);
         let reminders = RemindersController::install(&table, ui, options.notifier);
         let c = Rc::new(Controller {
@@ -135,6 +135,7 @@ impl Controller {
         g.on_unlock(|p| shell::with(|c: &Rc<Controller>| c.unlock(Passphrase::new(p.as_str()))));
         g.on_dismiss_message(|| shell::with(|c: &Rc<Controller>| c.shell.say("", false)));
         g.on_toggle_dark(|| shell::with(|c: &Rc<Controller>| c.toggle_dark()));
+        g.on_dialog_closed(|| shell::with(|c: &Rc<Controller>| c.shell.focus_main()));
         ui.window().on_close_requested(|| {
             shell::with(|c: &Rc<Controller>| c.save_window_size());
             slint::CloseRequestResponse::HideWindow

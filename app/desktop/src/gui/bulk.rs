@@ -74,6 +74,7 @@ impl BulkController {
                 shell::with(|c: &Rc<BulkController>| match r {
                     Ok(()) => {
                         c.shell.app(|a| a.global::<Bulk>().set_shown(false));
+                        c.shell.focus_main();
                         c.shell.say(format!("Changed {n} records. Ctrl+Z undoes it."), false);
                         c.table.after_records_changed();
                     }

@@ -1,6 +1,7 @@
 //! The export dialog: the current view, the whole section or every section, in one of the
 //! formats the export workflow offers (the built-in ones, then the enabled exporter plugins).
 
+use super::file_browser::{self, FileBrowserController};
 use super::shell::{self, Shell};
 use super::table::TableController;
 use super::ui::{ExportDialog, MainWindow};
@@ -16,15 +17,21 @@ use std::rc::Rc;
 pub(super) struct ExportDialogController {
     shell: Rc<Shell>,
     table: Rc<TableController>,
+    files: Rc<FileBrowserController>,
     /// The formats offered, in the list's order.
     export_formats: RefCell<Vec<Format>>,
 }
 
 impl ExportDialogController {
-    pub(super) fn install(table: &Rc<TableController>, ui: &MainWindow) -> Rc<ExportDialogController> {
+    pub(super) fn install(
+        table: &Rc<TableController>,
+        files: &Rc<FileBrowserController>,
+        ui: &MainWindow,
+    ) -> Rc<ExportDialogController> {
         let c = Rc::new(ExportDialogController {
             shell: table.shell.clone(),
             table: table.clone(),
+            files: files.clone(),
             export_formats: RefCell::new(Vec::new()),
         });
         shell::register(c.clone());
@@ -32,6 +39,7 @@ impl ExportDialogController {
         d.on_show(|| shell::with(|c: &Rc<ExportDialogController>| c.export_show()));
         d.on_format_changed(|| shell::with(|c: &Rc<ExportDialogController>| c.export_format_changed()));
         d.on_run(|| shell::with(|c: &Rc<ExportDialogController>| c.export_run()));
+        d.on_browse(|| shell::with(|c: &Rc<ExportDialogController>| c.browse()));
         c
     }
 
@@ -69,6 +77,39 @@ impl ExportDialogController {
                     c.show_export_formats();
                 })
             },
+        );
+    }
+
+    /// Browse…: the folder to export to (or a file of the format to replace).
+    fn browse(&self) {
+        let Some(file) = self
+            .shell
+            .app(|a| PathBuf::from(a.global::<ExportDialog>().get_file().as_str()))
+        else {
+            return;
+        };
+        let format = self.shell.app(|a| {
+            let d = a.global::<ExportDialog>();
+            (d.get_format(), d.get_csv())
+        });
+        let ext = format
+            .map(|(f, csv)| self.export_format(f, csv).extension().to_string())
+            .unwrap_or_default();
+        let start = file_browser::start_folder(&file.display().to_string(), None);
+        self.files.open_for_saving(
+            vec![ext],
+            start,
+            Box::new(move |chosen: PathBuf| {
+                let path = if chosen.is_dir() {
+                    chosen.join(file.file_name().unwrap_or_default())
+                } else {
+                    chosen
+                };
+                shell::with(|c: &Rc<ExportDialogController>| {
+                    c.shell
+                        .app(|a| a.global::<ExportDialog>().set_file(path.display().to_string().into()));
+                })
+            }),
         );
     }
 
@@ -167,6 +208,7 @@ impl ExportDialogController {
                     match r {
                         Ok(rows) => {
                             c.shell.app(|a| a.global::<ExportDialog>().set_shown(false));
+                            c.shell.focus_main();
                             c.shell.say(format!("Exported {rows} records."), false);
                         }
                         Err(e) => {

@@ -81,16 +81,39 @@ impl FileBrowserController {
         browser.on_open_entry(|i| shell::with(|c: &Rc<FileBrowserController>| c.open_entry(i as usize)));
         browser.on_up(|| shell::with(|c: &Rc<FileBrowserController>| c.up()));
         browser.on_cancel(|| shell::with(|c: &Rc<FileBrowserController>| c.close()));
+        browser.on_choose_folder(|| shell::with(|c: &Rc<FileBrowserController>| c.choose_folder()));
         c
     }
 
     /// Opens the browser in `start`, listing folders and the files with one of `extensions`;
     /// `on_chosen` gets the file the user picks (nothing happens on Cancel).
     pub(super) fn open(&self, extensions: Vec<String>, start: PathBuf, on_chosen: OnChosen) {
+        self.open_as(false, extensions, start, on_chosen);
+    }
+
+    /// Like [`open`](Self::open), for a file to write: "Use this folder" hands over the folder
+    /// shown, a listed file (to replace it) itself.
+    pub(super) fn open_for_saving(&self, extensions: Vec<String>, start: PathBuf, on_chosen: OnChosen) {
+        self.open_as(true, extensions, start, on_chosen);
+    }
+
+    fn open_as(&self, folders: bool, extensions: Vec<String>, start: PathBuf, on_chosen: OnChosen) {
         *self.extensions.borrow_mut() = extensions;
         *self.on_chosen.borrow_mut() = Some(on_chosen);
-        self.shell.app(|a| a.global::<FileBrowser>().set_shown(true));
+        self.shell.app(|a| {
+            a.global::<FileBrowser>().set_folders(folders);
+            a.global::<FileBrowser>().set_shown(true);
+        });
         self.show(start);
+    }
+
+    fn choose_folder(&self) {
+        let folder = self.folder.borrow().clone();
+        let chosen = self.on_chosen.borrow_mut().take();
+        self.close();
+        if let Some(f) = chosen {
+            f(folder);
+        }
     }
 
     fn show(&self, dir: PathBuf) {

@@ -12,6 +12,7 @@ use cardbase_engine::{Error, FieldType, RecordId, Value};
 use slint::ComponentHandle;
 use slint::{Model, ModelRc, SharedString, VecModel};
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -20,7 +21,13 @@ use std::rc::Rc;
 pub(super) struct FormState {
     section: String,
     record: Option<i64>,
+    /// What the record holds (nothing, for a new one): only fields that differ are saved, so
+    /// a default the form shows is saved like a typed value.
     original: Vec<(String, String)>,
+    /// What the editors showed when the form opened: leaving after a change asks first.
+    shown: Vec<(String, String)>,
+    /// A relation field's suggestions: the record ids, by form row.
+    suggested: HashMap<usize, Vec<i64>>,
 }
 
 fn placeholder(f: &Field) -> &'static str {
@@ -84,6 +91,12 @@ fn is_list(kind: FieldType) -> bool {
 }
 
 fn field_view(f: &Field, text: String) -> FieldView {
+    let choice_index = f
+        .options
+        .choices
+        .iter()
+        .position(|c| *c == text)
+        .map_or(-1, |i| i as i32);
     let items = if is_list(f.kind) {
         items_of(f, &text)
     } else {
@@ -114,6 +127,9 @@ fn field_view(f: &Field, text: String) -> FieldView {
         error: SharedString::default(),
         required: f.required,
         placeholder: placeholder(f).into(),
+        choice_index,
+        suggestions: ModelRc::default(),
+        suggestion: -1,
     }
 }
 
@@ -172,8 +188,14 @@ impl FormController {
             .form_item_remove(f as usize, i as usize));
         on!(Form, on_tag_add, |c, f, t| c.form_tag_add(f as usize, &t));
         on!(Form, on_choose_photo, |c, f| c.choose_photo(f as usize));
+        on!(Form, on_discard, |c| c.close_form());
+        on!(Form, on_relation_typed, |c, f, t| c.relation_typed(f as usize, &t));
+        on!(Form, on_relation_picked, |c, f, i| c
+            .relation_picked(f as usize, i as usize));
         form.on_date_of(|t| date_of(&t));
         form.on_date_text(|k, d, old| date_text(&k, d, &old).into());
+        form.on_without_year(|t| without_year(&t).into());
+        form.on_with_year(|t| with_year(&t).into());
         c
     }
 
@@ -218,7 +240,6 @@ impl FormController {
                 field_view(f, default)
             })
             .collect();
-        let original = fields.iter().map(|f| (f.key.to_string(), f.text.to_string())).collect();
         let title = format!("New record in {}", s.label);
         drop(schema);
         self.open_form(
@@ -227,7 +248,9 @@ impl FormController {
             FormState {
                 section,
                 record: None,
-                original,
+                original: Vec::new(),
+                shown: Vec::new(),
+                suggested: HashMap::new(),
             },
         );
     }
@@ -266,7 +289,9 @@ impl FormController {
                         FormState {
                             section,
                             record: Some(id),
+                            shown: Vec::new(),
                             original: texts,
+                            suggested: HashMap::new(),
                         },
                     );
                 })
@@ -274,22 +299,135 @@ impl FormController {
         );
     }
 
-    fn open_form(&self, title: String, fields: Vec<FieldView>, state: FormState) {
+    fn open_form(&self, title: String, fields: Vec<FieldView>, mut state: FormState) {
         self.form_model.set_vec(fields);
+        state.shown = self.texts();
         *self.form.borrow_mut() = Some(state);
         self.shell.app(|a| {
-            a.global::<Form>().set_title(title.into());
-            a.global::<Form>().set_error("".into());
-            a.global::<Form>().set_shown(true);
+            let form = a.global::<Form>();
+            // Right-to-left words in the order people read them, as on the card.
+            form.set_title(super::text::bidi_display(&title).into());
+            form.set_error("".into());
+            form.set_confirm_discard(false);
+            form.set_shown(true);
         });
     }
 
+    /// Each field's key and the text its editor holds now, in the form `Value::parse` reads.
+    fn texts(&self) -> Vec<(String, String)> {
+        self.form_model
+            .iter()
+            .map(|f| {
+                let text = match f.kind.as_str() {
+                    "checkbox" => if f.checked { "yes" } else { "" }.to_string(),
+                    "phones" | "emails" | "urls" | "tags" => items_text(&f.kind, &f.items.iter().collect::<Vec<_>>()),
+                    _ => f.text.to_string(),
+                };
+                (f.key.to_string(), text)
+            })
+            .collect()
+    }
+
+    /// Whether an editor holds something other than when the form opened.
+    fn is_dirty(&self) -> bool {
+        self.form
+            .borrow()
+            .as_ref()
+            .is_some_and(|state| state.shown != self.texts())
+    }
+
+    /// Cancel or Esc: leaves the form, after asking when that would lose changes.
     pub(super) fn form_cancel(&self) {
+        if self.is_dirty() {
+            self.shell.app(|a| a.global::<Form>().set_confirm_discard(true));
+            return;
+        }
+        self.close_form();
+    }
+
+    /// Leaves the form, dropping what was typed.
+    fn close_form(&self) {
         self.form.borrow_mut().take();
-        self.shell.app(|a| a.global::<Form>().set_shown(false));
+        self.shell.app(|a| {
+            a.global::<Form>().set_confirm_discard(false);
+            a.global::<Form>().set_shown(false);
+        });
         if let Some(ui) = self.shell.ui.upgrade() {
             ui.invoke_focus_main();
         }
+    }
+
+    /// A relation field's text changed: the records of its target section whose title
+    /// matches, for the list under the field.
+    fn relation_typed(&self, field: usize, text: &str) {
+        let Some(f) = self.form_model.row_data(field) else {
+            return;
+        };
+        let target = {
+            let schema = self.shell.schema.borrow();
+            let section = self.table.view.borrow().section.clone();
+            schema
+                .section(&section)
+                .and_then(|s| s.field(f.key.as_str()))
+                .and_then(|f| f.options.target.clone())
+        };
+        let text = text.trim().to_string();
+        if text.is_empty() || text.starts_with('#') {
+            self.show_suggestions(field, Vec::new());
+            return;
+        }
+        self.shell.read_worker().run_urgent(
+            move |s: &mut Session| -> Vec<(i64, String)> {
+                let Some(v) = s.vault.as_ref() else { return Vec::new() };
+                let sections: Vec<String> = match target {
+                    Some(t) => vec![t],
+                    None => v.schema().live_sections().map(|s| s.key.clone()).collect(),
+                };
+                let mut found = Vec::new();
+                for section in sections {
+                    let q = cardbase_engine::Query::section(&section).search(&text).limit(8);
+                    if let Ok(r) = v.list(&q) {
+                        found.extend(r.records.iter().map(|rec| (rec.id.0, v.title(rec))));
+                    }
+                }
+                found.truncate(8);
+                found
+            },
+            move |found| shell::with(|c: &Rc<FormController>| c.show_suggestions(field, found)),
+        );
+    }
+
+    fn show_suggestions(&self, field: usize, found: Vec<(i64, String)>) {
+        let Some(mut f) = self.form_model.row_data(field) else {
+            return;
+        };
+        let titles: Vec<SharedString> = found.iter().map(|(_, t)| super::text::bidi_display(t).into()).collect();
+        f.suggestion = if titles.is_empty() { -1 } else { 0 };
+        f.suggestions = ModelRc::new(VecModel::from(titles));
+        self.form_model.set_row_data(field, f);
+        if let Some(state) = self.form.borrow_mut().as_mut() {
+            state
+                .suggested
+                .insert(field, found.into_iter().map(|(id, _)| id).collect());
+        }
+    }
+
+    /// A suggestion picked: the field names that record (its title and `#id`).
+    fn relation_picked(&self, field: usize, index: usize) {
+        let id = self
+            .form
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.suggested.get(&field)?.get(index).copied());
+        let Some(mut f) = self.form_model.row_data(field) else {
+            return;
+        };
+        let Some(id) = id else { return };
+        let title = f.suggestions.row_data(index).map(|t| t.to_string()).unwrap_or_default();
+        f.text = format!("{title} (#{id})").into();
+        f.suggestions = ModelRc::default();
+        f.suggestion = -1;
+        self.form_model.set_row_data(field, f);
     }
 
     /// Saves what changed; errors go next to the field they name.
@@ -354,7 +492,7 @@ impl FormController {
                 shell::with(|c: &Rc<FormController>| match r {
                     Ok(id) => {
                         c.saving.set(false);
-                        c.form_cancel();
+                        c.close_form();
                         c.table.pending_select.set(Some(id));
                         c.shell.say("Saved.", false);
                         c.table.after_records_changed();
@@ -475,6 +613,26 @@ pub(super) fn date_text(kind: &str, d: Date, old: &str) -> String {
     }
 }
 
+/// A date as a birthday without its year: `1985-03-14` or `14.03.1985` → `--03-14`; text that
+/// is not a date stays as it is.
+pub(super) fn without_year(text: &str) -> String {
+    match Value::parse_as(FieldType::DateNoYear, &[], None, text) {
+        Ok(Some(Value::PartialDate { month, day, .. })) => format!("--{month:02}-{day:02}"),
+        _ => text.to_string(),
+    }
+}
+
+/// A birthday without its year with this year put in (so the calendar can show it).
+pub(super) fn with_year(text: &str) -> String {
+    use chrono::Datelike;
+    match Value::parse_as(FieldType::DateNoYear, &[], None, text) {
+        Ok(Some(Value::PartialDate { year: None, month, day })) => {
+            format!("{:04}-{month:02}-{day:02}", chrono::Local::now().year())
+        }
+        _ => text.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -507,6 +665,15 @@ mod tests {
             },
         ];
         assert_eq!(items_text("tags", &tags), "Work, Friends");
+    }
+
+    #[test]
+    fn a_birthday_loses_and_regains_its_year() {
+        assert_eq!(without_year("1985-03-14"), "--03-14");
+        assert_eq!(without_year("--03-14"), "--03-14");
+        assert_eq!(without_year("not a date"), "not a date");
+        assert!(with_year("--03-14").ends_with("-03-14"));
+        assert_eq!(with_year("--03-14").len(), 10);
     }
 
     #[test]

@@ -220,6 +220,8 @@ impl ImportWizardController {
                 shell::with(|c: &Rc<ImportWizardController>| {
                     c.shell
                         .app(|a| a.global::<ImportWizard>().set_file(path.display().to_string().into()));
+                    // A chosen file is read at once: no extra "Read" step.
+                    c.import_load();
                 })
             }),
         );

@@ -205,6 +205,7 @@ impl RemindersController {
     pub(super) fn reminder_open(self: &Rc<Self>, index: usize) {
         let Some(r) = self.reminder_at(index) else { return };
         self.shell.app(|a| a.global::<Reminders>().set_shown(false));
+        self.shell.focus_main();
         self.table.open_record(r.record as i64);
     }
 

@@ -78,6 +78,13 @@ impl Shell {
         });
     }
 
+    /// Gives the keyboard back to the table (a dialog closed).
+    pub fn focus_main(&self) {
+        if let Some(ui) = self.ui.upgrade() {
+            ui.invoke_focus_main();
+        }
+    }
+
     pub fn set_busy(&self, busy: bool) {
         self.app(|a| a.global::<ShellGlobal>().set_busy(busy));
     }
