@@ -43,6 +43,9 @@ fn search_finds_each_contact_by_a_prefix_of_any_word_across_scripts() {
         ("пётр", cyrillic),
         ("петр", cyrillic),
         ("ИВАН", cyrillic),
+        // Transliterated: Latin finds Cyrillic and back.
+        ("petr", cyrillic),
+        ("Petr Ivan", cyrillic),
         ("petr@", cyrillic),
         ("علي", persian),
         ("عل", persian),
@@ -570,6 +573,40 @@ fn undo_reverts_the_last_change_as_a_whole() {
     env.ok(&["undo"]);
     assert!(env.ids(&["contacts"]).is_empty(), "the create is undone");
     assert!(env.fails(&["undo"], PASS).contains("nothing to undo"));
+}
+
+#[test]
+fn a_vault_imported_today_has_no_reminder_dated_before_it_was_made() {
+    let env = Env::new();
+    let made = chrono::Utc::now();
+    env.ok(&["init", "--preset", "personal"]);
+    // 1,000 contacts whose birthdays fall on every day from a month ago to a month ahead: the
+    // week before today used to come back as "missed" reminders on the first start.
+    let today = made.date_naive();
+    let mut csv = String::from("First name,Last name,Birthday\n");
+    for i in 0..1000i64 {
+        let day = today + chrono::Duration::days(i % 61 - 30);
+        csv.push_str(&format!("Person,No{i},{}\n", day.format("2000-%m-%d")));
+    }
+    let file = env.dir.path().join("contacts.csv");
+    std::fs::write(&file, csv).unwrap();
+    env.ok(&["import", file.to_str().unwrap(), "--section", "contacts"]);
+    let due: Vec<Json> = env
+        .ok(&["reminders", "--format", "json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The birthdays of the next seven days are due (from the import on); none before.
+    assert!(due.len() > 100, "{} reminders", due.len());
+    for r in &due {
+        let at: chrono::DateTime<chrono::Utc> = r["due"].as_str().unwrap().parse().unwrap();
+        assert!(at >= made, "{r} is dated before the vault was made ({made})");
+        let when: chrono::DateTime<chrono::Utc> = r["at"].as_str().unwrap().parse().unwrap();
+        assert!(
+            when.date_naive() >= today,
+            "{r} is a birthday that passed before the import"
+        );
+    }
 }
 
 #[test]

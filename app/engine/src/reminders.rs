@@ -4,6 +4,12 @@
 //! stable id, so snoozing and dismissing it are remembered in the vault; a reminder that came
 //! due while the app was closed is still there at the next check until it is dismissed.
 //!
+//! Nothing is "missed" before its record existed: a contact imported today whose birthday was
+//! last week, or an event logged after its date, reminds of nothing, and a reminder whose time
+//! came before the record was made is due from the record's creation on (a birthday in three
+//! days, imported today, is due now rather than "missed four days ago"). Tasks are the
+//! exception: an open task past its due time is overdue whenever it was written down.
+//!
 //! ```
 //! # use cardbase_engine::{Vault, Preset, Passphrase};
 //! # let dir = tempfile::tempdir().unwrap();
@@ -122,6 +128,10 @@ impl Vault {
                 continue;
             }
             for record in self.list(&Query::section(&section.key))?.records {
+                // A clock set back (or a `now` in the past) must not hide everything: a record
+                // counts as made no later than `now`.
+                let created = record.created.min(now);
+                let created_day = created.with_timezone(tz).date_naive();
                 let title = self.title(&record);
                 let assignee = match record.get("assignee") {
                     Some(Value::Text(a)) if !a.trim().is_empty() => Some(a.trim().to_string()),
@@ -130,8 +140,12 @@ impl Vault {
                 let mut push = |id: String, kind, due: DateTime<Utc>, at, title: String| {
                     out.push(Reminder {
                         id,
+                        due: if kind == ReminderKind::Task {
+                            due
+                        } else {
+                            due.max(created)
+                        },
                         kind,
-                        due,
                         at,
                         title,
                         record: record.id,
@@ -143,11 +157,12 @@ impl Vault {
                     let before = Duration::days(f.options.remind_days_before.unwrap_or(0) as i64);
                     match (f.kind, record.get(&f.key)) {
                         (FieldType::DateNoYear, Some(Value::PartialDate { month, day, .. })) => {
-                            // The next occurrence, or one up to a week ago that was missed.
+                            // The next occurrence, or one up to a week ago that was missed (while
+                            // the record existed).
                             let Some(next) = [today.year() - 1, today.year(), today.year() + 1]
                                 .into_iter()
                                 .filter_map(|y| in_year(y, *month, *day))
-                                .find(|d| *d >= today - Duration::days(7))
+                                .find(|d| *d >= today - Duration::days(7) && *d >= created_day)
                             else {
                                 continue;
                             };
@@ -164,13 +179,17 @@ impl Vault {
                                 format!("{label}: {title}"),
                             );
                         }
-                        (FieldType::Date, Some(Value::Date(d))) if *d >= today - Duration::days(MISSED_DAYS) => push(
-                            format!("date:{}:{}:{d}", record.id, f.key),
-                            ReminderKind::Date,
-                            local_morning(tz, *d - before),
-                            local_morning(tz, *d),
-                            format!("{}: {title} ({d})", f.label),
-                        ),
+                        (FieldType::Date, Some(Value::Date(d)))
+                            if *d >= today - Duration::days(MISSED_DAYS) && *d >= created_day =>
+                        {
+                            push(
+                                format!("date:{}:{}:{d}", record.id, f.key),
+                                ReminderKind::Date,
+                                local_morning(tz, *d - before),
+                                local_morning(tz, *d),
+                                format!("{}: {title} ({d})", f.label),
+                            )
+                        }
                         _ => {}
                     }
                 }
@@ -179,6 +198,7 @@ impl Vault {
                     && open
                     && let Some(Value::DateTime(at)) = record.get("planned")
                     && *at >= now - Duration::days(MISSED_DAYS)
+                    && *at >= created
                 {
                     let minutes = match record.get("remind_minutes_before") {
                         Some(Value::Number(m)) => *m as i64,
@@ -259,11 +279,23 @@ impl Vault {
     /// Removes a reminder for good (a birthday's reminder comes back next year: that is
     /// another occurrence, with another id).
     pub fn dismiss_reminder(&mut self, id: &str) -> Result<()> {
-        check_id(id)?;
-        self.conn.execute(
-            "INSERT INTO reminder_state(id, dismissed) VALUES (?1, 1) ON CONFLICT(id) DO UPDATE SET dismissed = 1",
-            [id],
-        )?;
+        self.dismiss_reminders(&[id])
+    }
+
+    /// Removes several reminders in one write ("Dismiss all" on a first start with hundreds
+    /// of birthdays): all of them, or none if one id is not a reminder's.
+    pub fn dismiss_reminders(&mut self, ids: &[&str]) -> Result<()> {
+        ids.iter().try_for_each(|id| check_id(id))?;
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO reminder_state(id, dismissed) VALUES (?1, 1) ON CONFLICT(id) DO UPDATE SET dismissed = 1",
+            )?;
+            for id in ids {
+                insert.execute([id])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 }
@@ -410,6 +442,56 @@ mod tests {
             1
         );
         assert!(v.dismiss_reminder("drop table").is_err());
+    }
+
+    /// Sets when every record of the vault was made, as if it had been made then.
+    fn made_at(v: &Vault, when: DateTime<Utc>) {
+        for section in v.schema.live_sections() {
+            v.conn
+                .execute(
+                    &format!("UPDATE {} SET created = ?1", section.table()),
+                    [when.timestamp_millis()],
+                )
+                .unwrap();
+        }
+    }
+
+    #[test]
+    fn nothing_is_missed_before_its_record_existed() {
+        let (_d, mut v) = vault(Preset::ClientBase);
+        v.create_record_from_text("contacts", &[("first_name", "Past"), ("birthday", "--06-05")])
+            .unwrap();
+        v.create_record_from_text("contacts", &[("first_name", "Soon"), ("birthday", "--06-13")])
+            .unwrap();
+        v.create_record_from_text("organizations", &[("name", "Ended"), ("contract_end", "2030-06-01")])
+            .unwrap();
+        v.create_record_from_text("events", &[("title", "Logged"), ("planned", "2030-06-09T10:00:00Z")])
+            .unwrap();
+        v.create_record_from_text("tasks", &[("title", "Late"), ("due", "2030-06-01T08:00:00Z")])
+            .unwrap();
+        let tz = FixedOffset::east_opt(0).unwrap();
+        let made = at("2030-06-10T08:00:00Z");
+        made_at(&v, made);
+        let due = v.reminders_in(at("2030-06-10T12:00:00Z"), 0, None, &tz).unwrap();
+        let seen: Vec<(&str, DateTime<Utc>)> = due.iter().map(|r| (r.title.as_str(), r.due)).collect();
+        // The birthday five days ago, the contract that ended and the event logged after its
+        // date are not missed; the birthday in three days is due from the import on, not
+        // "four days ago"; the open task is overdue as it was before.
+        assert_eq!(
+            seen,
+            [("Task: Late", at("2030-06-01T08:00:00Z")), ("Birthday: Soon", made),]
+        );
+        // A year on, the first birthday is an ordinary reminder, missed while the app was closed.
+        let next_year = ids_at(&v, "2031-06-07T12:00:00Z", &tz);
+        assert!(next_year.contains(&"Birthday: Past".to_string()), "{next_year:?}");
+    }
+
+    fn ids_at(v: &Vault, now: &str, tz: &FixedOffset) -> Vec<String> {
+        v.reminders_in(at(now), 0, None, tz)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.title)
+            .collect()
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use cardbase_engine::events::EventPlan;
 use cardbase_engine::{Passphrase, Preset, Value, Vault};
-use chrono::{TimeZone, Utc};
+use chrono::{TimeZone, Timelike, Utc};
 
 fn vault() -> (tempfile::TempDir, Vault) {
     let dir = tempfile::tempdir().unwrap();
@@ -25,7 +25,10 @@ fn a_planned_call_gets_its_type_time_status_title_and_record() {
     let ann = v
         .create_record_from_text("contacts", &[("first_name", "Ann"), ("last_name", "Lee")])
         .unwrap();
-    let mut plan = EventPlan::new("call", Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap());
+    // A day from now, so the reminder's time comes after the record was made (reminders due
+    // before a record existed start when it was made).
+    let planned = (Utc::now() + chrono::Duration::days(1)).with_nanosecond(0).unwrap();
+    let mut plan = EventPlan::new("call", planned);
     plan.remind_minutes_before = Some(15.0);
     plan.assignee = Some("maria".into());
     let id = v.plan_event(ann, &plan).unwrap();
@@ -37,11 +40,11 @@ fn a_planned_call_gets_its_type_time_status_title_and_record() {
     assert_eq!(e.get("remind_minutes_before"), Some(&Value::Number(15.0)));
     assert_eq!(text(e.get("assignee")), "maria");
     // It reminds 15 minutes before, for its assignee.
-    let now = Utc.with_ymd_and_hms(2026, 12, 1, 9, 50, 0).unwrap();
+    let now = planned - chrono::Duration::minutes(10);
     let due = v.reminders_in(now, 0, Some("maria"), &Utc).unwrap();
     assert!(
         due.iter()
-            .any(|r| r.record == id && r.due == Utc.with_ymd_and_hms(2026, 12, 1, 9, 45, 0).unwrap())
+            .any(|r| r.record == id && r.due == planned - chrono::Duration::minutes(15))
     );
 }
 

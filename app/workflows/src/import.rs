@@ -239,8 +239,8 @@ pub fn run(
     Ok(Imported { report, backup })
 }
 
-/// A field key made from a column header: lower-case ASCII, `_` for the rest, not one of
-/// `taken`.
+/// A field or section key made from a column header or a label: lower-case ASCII (Cyrillic
+/// spelled in Latin letters), `_` for the rest, not one of `taken`.
 ///
 /// ```
 /// use cardbase_workflows::import::key_from_header;
@@ -248,8 +248,10 @@ pub fn run(
 /// assert_eq!(key_from_header("Customer ID", &["customer_id".into()]), "customer_id_2");
 /// ```
 pub fn key_from_header(header: &str, taken: &[String]) -> String {
-    let mut key: String = header
-        .to_lowercase()
+    // Cyrillic headers and labels get their Latin spelling ("Дата визита": data_vizita).
+    let folded = cardbase_engine::search::fold(header);
+    let spelled = cardbase_engine::search::latin(&folded).unwrap_or(folded);
+    let mut key: String = spelled
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect::<String>()
@@ -276,7 +278,8 @@ mod tests {
 
     #[test]
     fn header_names_become_valid_unused_keys() {
-        assert_eq!(key_from_header("Дата визита", &[]), "column");
+        assert_eq!(key_from_header("Дата визита", &[]), "data_vizita");
+        assert_eq!(key_from_header("تاریخ", &[]), "column");
         assert_eq!(key_from_header("2nd phone", &[]), "column_2nd_phone");
     }
 

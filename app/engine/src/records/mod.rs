@@ -141,8 +141,7 @@ fn index_new_record(conn: &Connection, section: &Section, record: &Record) -> ru
         }
         let words = value.search_text();
         if !words.is_empty() {
-            text.push_str(&fold(&words));
-            text.push(' ');
+            crate::search::index_text(&words, &mut text);
         }
         if let (FieldType::Phones, Value::Items(items)) = (field.kind, value) {
             for i in items {

@@ -97,6 +97,34 @@ impl FieldType {
         }
     }
 
+    /// The type in the user's words, as the schema editor lists it ("Date without year").
+    ///
+    /// ```
+    /// assert_eq!(cardbase_engine::FieldType::DateNoYear.name(), "Date, year optional (birthday)");
+    /// ```
+    pub fn name(self) -> &'static str {
+        match self {
+            FieldType::Text => "Text",
+            FieldType::LongText => "Long text (notes)",
+            FieldType::Number => "Number",
+            FieldType::Money => "Money",
+            FieldType::Percent => "Percent",
+            FieldType::Date => "Date",
+            FieldType::DateNoYear => "Date, year optional (birthday)",
+            FieldType::Datetime => "Date and time",
+            FieldType::Checkbox => "Yes or no",
+            FieldType::Choice => "One of a list",
+            FieldType::Tags => "Tags (several of a list)",
+            FieldType::Phones => "Phone numbers",
+            FieldType::Emails => "E-mail addresses",
+            FieldType::Urls => "Web addresses",
+            FieldType::Addresses => "Postal addresses",
+            FieldType::Photo => "Photo",
+            FieldType::Relation => "Link to a record",
+            FieldType::Secret => "Secret (password, PIN)",
+        }
+    }
+
     /// Whether values aggregate as numbers (sum, average, ...).
     pub fn is_numeric(self) -> bool {
         matches!(self, FieldType::Number | FieldType::Money | FieldType::Percent)

@@ -31,6 +31,64 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// The Latin spelling of folded Cyrillic text, so that `petr` finds `Пётр` and `Иванов`
+/// finds `Ivanov`: the common passport-style transliteration (`ж` zh, `х` kh, `ц` ts, `ч`
+/// ch, `ш` sh, `щ` shch, `ю` yu, `я` ya, `й` and `ы` y, soft and hard signs dropped).
+/// `None` when the text has no Cyrillic letter (nothing to add to the index).
+///
+/// ```
+/// use cardbase_engine::search::{fold, latin};
+/// assert_eq!(latin(&fold("Пётр Щукин")).as_deref(), Some("petr shchukin"));
+/// assert_eq!(latin("john"), None);
+/// ```
+pub fn latin(folded: &str) -> Option<String> {
+    if !folded.chars().any(|c| matches!(c, '\u{0400}'..='\u{04ff}')) {
+        return None;
+    }
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        let l = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' | 'ё' | 'э' | 'є' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' | 'і' => "i",
+            'ї' => "yi",
+            'й' | 'ы' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' | 'ў' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ъ' | 'ь' => "",
+            'ю' => "yu",
+            'я' => "ya",
+            'ґ' => "g",
+            c => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(l);
+    }
+    Some(out)
+}
+
 /// The ASCII digits of `text` (after folding Persian and Arabic digits), in order.
 ///
 /// ```
@@ -51,5 +109,20 @@ mod tests {
         assert_eq!(fold("مي\u{200c}خواهم"), "می خواهم");
         assert_eq!(fold("ﬁle"), "file");
         assert_eq!(fold("مُحَمَّد"), "محمد");
+    }
+
+    #[test]
+    fn cyrillic_gets_a_latin_spelling_and_other_scripts_none() {
+        let cases = [
+            ("Пётр Иванов", "petr ivanov"),
+            ("Юлия Хмельницкая", "yuliya khmelnitskaya"),
+            ("ООО «Северный ветер»", "ooo «severnyy veter»"),
+            ("Объект 7", "obekt 7"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(latin(&fold(text)).as_deref(), Some(want), "{text}");
+        }
+        assert_eq!(latin(&fold("علی")), None);
+        assert_eq!(latin("émilie"), None);
     }
 }

@@ -105,6 +105,7 @@ impl Vault {
             let tx = conn.unchecked_transaction()?;
             tables::create_system_tables(&tx)?;
             store::insert_schema_file(&tx, schema)?;
+            store::set_meta(&tx, "search_index", crate::search::INDEX_SCHEME)?;
             tx.commit()?;
             let schema = store::load_schema(&conn)?;
             Ok(Vault {
@@ -172,13 +173,30 @@ impl Vault {
             Error::Sql(e) => open_error(e, path),
             e => e,
         })?;
-        Ok(Vault {
+        let mut vault = Vault {
             conn,
             path: path.to_path_buf(),
             schema,
             passphrase: passphrase.clone(),
             _lock: lock,
-        })
+        };
+        // Best effort: a vault on read-only media still opens, and is searched as before.
+        let _ = vault.upgrade_search_index();
+        Ok(vault)
+    }
+
+    /// Rewrites the search index of a vault indexed by an older version of the app (one that
+    /// did not index Latin spellings of Cyrillic words), once, on the first open.
+    fn upgrade_search_index(&mut self) -> Result<()> {
+        if store::meta(&self.conn, "search_index")?.as_deref() == Some(crate::search::INDEX_SCHEME) {
+            return Ok(());
+        }
+        let sections: Vec<String> = self.schema.live_sections().map(|s| s.key.clone()).collect();
+        for key in sections {
+            self.reindex_section(&key)?;
+        }
+        store::set_meta(&self.conn, "search_index", crate::search::INDEX_SCHEME)?;
+        Ok(())
     }
 
     /// A second, read-only handle on this open vault, for reading on another thread while this
