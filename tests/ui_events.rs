@@ -53,10 +53,10 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
     find(&ui, "event assignee").set_accessible_value("Maria");
     click(&ui, "plan event");
     assert_eq!(ui.global::<Card>().get_event_error(), "");
-    assert_eq!(event_lines(&ui), ["2030-12-01 10:00  Call  Planned"]);
+    assert_eq!(event_lines(&ui), ["1 December 2030, 10:00  Call  Planned"]);
     assert_eq!(
         find(&ui, "event 0").accessible_value().unwrap_or_default(),
-        "2030-12-01 10:00  Call  Planned"
+        "1 December 2030, 10:00  Call  Planned"
     );
     assert!(
         !ui.global::<Card>().get_events().row_data(0).unwrap().overdue,
@@ -71,8 +71,8 @@ fn a_call_is_planned_done_and_followed_up_from_the_card() {
     assert_eq!(
         event_lines(&ui),
         [
-            "2030-12-08 10:00  Call  Planned",
-            "2030-12-01 10:00  Call  Done  Reached",
+            "8 December 2030, 10:00  Call  Planned",
+            "1 December 2030, 10:00  Call  Done  Reached",
         ],
         "the follow-up is listed first, the done call below with its result"
     );

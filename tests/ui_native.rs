@@ -218,3 +218,109 @@ fn the_file_browser_keeps_what_is_typed_out_of_the_form_behind_it() {
     assert!(!ui.global::<FileBrowser>().get_shown(), "Esc closes the browser");
     assert!(ui.global::<Form>().get_shown(), "…and only the browser");
 }
+
+#[test]
+fn the_unlock_screen_names_the_app_and_the_vault() {
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    for (file, says) in [
+        ("clients.cardbase", "The vault “clients” is locked."),
+        ("default.cardbase", "Your vault is locked."),
+    ] {
+        let path = dir.path().join(file);
+        drop(
+            cardbase_engine::Vault::create(
+                &path,
+                &cardbase_engine::Passphrase::new("p"),
+                cardbase_engine::Preset::Personal,
+            )
+            .unwrap(),
+        );
+        let (ui, controller, _links) = app(&path, None);
+        assert_eq!(ui.global::<cardbase_desktop::gui::ui::Shell>().get_screen(), "unlock");
+        find(&ui, "app name");
+        assert_eq!(find(&ui, "locked vault").accessible_value().unwrap_or_default(), says);
+        drop(controller);
+        cardbase_desktop::gui::Controller::uninstall();
+    }
+}
+
+#[test]
+fn the_schema_editor_makes_keys_from_labels_names_types_in_words_and_reorders_by_keyboard_and_drag() {
+    use cardbase_desktop::gui::ui::SchemaEditor;
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.cardbase");
+    drop(Vault::create(&path, &Passphrase::new("p"), Preset::Personal).unwrap());
+    let (ui, _c, _links) = app(&path, Some("p"));
+    ui.global::<SchemaEditor>().invoke_show();
+    click(&ui, "open section contacts");
+    let types: Vec<String> = ui
+        .global::<SchemaEditor>()
+        .get_field_types()
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+    assert!(
+        types.contains(&"Date, year optional (birthday)".to_string()),
+        "{types:?}"
+    );
+    assert!(!types.iter().any(|t| t.contains('_')), "type names in words: {types:?}");
+
+    // Only a name is asked for; the key is made from it and shown before adding.
+    find(&ui, "new field name").set_accessible_value("Дата визита");
+    assert_eq!(
+        find(&ui, "new field key").accessible_value().unwrap_or_default(),
+        "Key in files and on the command line: data_vizita"
+    );
+    click(&ui, "Add field");
+    assert_eq!(ui.global::<SchemaEditor>().get_error(), "");
+    let keys = |ui: &MainWindow| -> Vec<String> {
+        ui.global::<SchemaEditor>()
+            .get_fields()
+            .iter()
+            .filter(|f| !f.deleted)
+            .map(|f| f.key.to_string())
+            .collect()
+    };
+    let before = keys(&ui);
+    assert_eq!(before.last().map(String::as_str), Some("data_vizita"), "{before:?}");
+    let added = ui
+        .global::<SchemaEditor>()
+        .get_fields()
+        .iter()
+        .find(|f| f.key == "data_vizita")
+        .unwrap();
+    assert_eq!(added.kind_name, "Text");
+
+    // Alt+Up on its label moves it up one place.
+    find(&ui, "field label data_vizita").mock_single_click(slint::platform::PointerEventButton::Left);
+    ui.window()
+        .dispatch_event(WindowEvent::KeyPressed { text: Key::Alt.into() });
+    press(&ui, Key::UpArrow.into());
+    ui.window()
+        .dispatch_event(WindowEvent::KeyReleased { text: Key::Alt.into() });
+    let after = keys(&ui);
+    let n = after.len();
+    assert_eq!(
+        &after[n - 2..],
+        [before[n - 1].clone(), before[n - 2].clone()],
+        "{after:?}"
+    );
+
+    // Dragging its grip two rows down and letting go moves it two places down (here: last).
+    let grip = find(&ui, "drag field data_vizita");
+    let at = grip.absolute_position();
+    let size = grip.size();
+    let start = slint::LogicalPosition::new(at.x + size.width / 2.0, at.y + size.height / 2.0);
+    let end = slint::LogicalPosition::new(start.x, start.y + 34.0);
+    let button = slint::platform::PointerEventButton::Left;
+    ui.window().dispatch_event(WindowEvent::PointerPressed {
+        position: start,
+        button,
+    });
+    ui.window().dispatch_event(WindowEvent::PointerMoved { position: end });
+    ui.window()
+        .dispatch_event(WindowEvent::PointerReleased { position: end, button });
+    assert_eq!(keys(&ui), before, "back where it was: {:?}", keys(&ui));
+}

@@ -61,8 +61,8 @@ pub fn isolate_plugins() -> PathBuf {
     .clone()
 }
 
-/// A personal vault (passphrase "p") with Ada, whose birthday is today: due since a week ago
-/// (the preset reminds 7 days before), so missed while the app was closed.
+/// A personal vault (passphrase "p") with Ada, whose birthday is today: due from the moment
+/// she was added (the preset reminds 7 days before, but not before the record existed).
 pub fn vault_with_birthday_today(path: &Path) -> cardbase_engine::Vault {
     let mut v = cardbase_engine::Vault::create(
         path,
@@ -85,21 +85,31 @@ pub fn app(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller
 
 /// Like [`app`], also returning the notifications sent.
 pub fn app_with_notes(vault: &Path, passphrase: Option<&str>) -> (MainWindow, Rc<Controller>, Links, Notes) {
+    let notes = Notes::default();
+    let (ui, controller, links) = app_with(vault, passphrase, Box::new(notes.clone()));
+    (ui, controller, links, notes)
+}
+
+/// Like [`app`], with this desktop-notification service.
+pub fn app_with(
+    vault: &Path,
+    passphrase: Option<&str>,
+    notifier: Box<dyn cardbase_desktop::gui::Notifier>,
+) -> (MainWindow, Rc<Controller>, Links) {
     isolate_plugins();
     let ui = MainWindow::new().expect("the window is created");
     let links = Links::default();
-    let notes = Notes::default();
     let options = Options {
         vault: vault.to_path_buf(),
         passphrase: passphrase.map(cardbase_engine::Passphrase::new),
         links: Box::new(links.clone()),
-        notifier: Box::new(notes.clone()),
+        notifier,
     };
     let worker = Worker::inline(Session::new(vault.to_path_buf()));
     let controller = Controller::install(&ui, worker, options);
     controller.start();
     ui.show().expect("the window shows");
-    (ui, controller, links, notes)
+    (ui, controller, links)
 }
 
 /// The one element with this accessible label.

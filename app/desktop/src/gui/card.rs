@@ -8,7 +8,7 @@ use super::links::LinkOpener;
 use super::shell::{self, Shell};
 use super::table::{TableController, cell_text};
 use super::text;
-use super::ui::{Card, CardLine, EventLine, MainWindow};
+use super::ui::{Card, CardLine, Date, EventLine, MainWindow, PersonRow, Time};
 use super::worker::Session;
 use cardbase_engine::agenda;
 use cardbase_engine::events::EventPlan;
@@ -21,11 +21,74 @@ use std::rc::Rc;
 pub(super) struct CardData {
     title: String,
     subtitle: String,
-    lines: Vec<(String, String, String)>,
-    related: Vec<(String, String, String)>,
+    lines: Vec<Line>,
+    related: Vec<Line>,
+    /// An organization's people: name, role, first phone, first e-mail, their record.
+    people: Vec<Person>,
     history: Vec<String>,
     photo: Option<SharedPixelBuffer<Rgba8Pixel>>,
     events: Option<super::events::EventsData>,
+}
+
+/// One line of the card: a label, the value as shown, what clicking it opens, and what kind
+/// of thing it is (its actions follow: call, write, visit, open, copy).
+#[derive(Default)]
+pub(super) struct Line {
+    label: String,
+    value: String,
+    link: String,
+    kind: &'static str,
+}
+
+impl Line {
+    fn new(label: String, value: String, link: String, kind: &'static str) -> Line {
+        Line {
+            label,
+            value,
+            link,
+            kind,
+        }
+    }
+}
+
+/// Someone who works at the organization on the card.
+pub(super) struct Person {
+    id: i64,
+    name: String,
+    role: String,
+    phone: String,
+    email: String,
+}
+
+/// What to tell the user when the system has no program for a link, in plain words.
+fn no_handler(link: &str) -> String {
+    let what = if link.starts_with("tel:") {
+        "No program on this computer makes phone calls"
+    } else if link.starts_with("mailto:") {
+        "No e-mail program is set up on this computer"
+    } else {
+        "No web browser opened this address"
+    };
+    format!("{what}. Use Copy beside it to take it elsewhere.")
+}
+
+/// The kind of a line, by its field's type.
+fn kind_of(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Phones => "phone",
+        FieldType::Emails => "email",
+        FieldType::Urls => "url",
+        FieldType::Relation => "record",
+        _ => "",
+    }
+}
+
+/// The first item of a list field (a phone, an e-mail), as written.
+fn first_item(record: &cardbase_engine::Record, key: &str) -> String {
+    match record.get(key) {
+        Some(Value::Items(items)) => items.first().map(|i| i.value.clone()).unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 fn link_for(kind: FieldType, value: &str) -> String {
@@ -79,17 +142,25 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
                     } else {
                         format!("{} ({})", f.label, item.kind)
                     };
-                    card.lines
-                        .push((label, item.value.clone(), link_for(f.kind, &item.value)));
+                    card.lines.push(Line::new(
+                        label,
+                        item.value.clone(),
+                        link_for(f.kind, &item.value),
+                        kind_of(f.kind),
+                    ));
                 }
             }
             (FieldType::Relation, Value::Relation(target)) => {
-                card.lines
-                    .push((f.label.clone(), v.record_title(*target), format!("#{target}")));
+                card.lines.push(Line::new(
+                    f.label.clone(),
+                    v.record_title(*target),
+                    format!("#{target}"),
+                    "record",
+                ));
             }
             _ => card
                 .lines
-                .push((f.label.clone(), cell_text(v, f, value).0, String::new())),
+                .push(Line::new(f.label.clone(), cell_text(v, f, value).0, String::new(), "")),
         }
     }
     card.events = super::events::events_data(v, record.id, &section.key);
@@ -99,12 +170,26 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
             if card.events.is_some() && r.section == "events" && r.field == "record" {
                 continue;
             }
+            // An organization's contacts: a small table with their role, phone and e-mail.
+            if r.section == "contacts" && r.field == "organization" && card.people.len() < 200 {
+                if let Ok(person) = v.record(r.id) {
+                    card.people.push(Person {
+                        id: r.id.0,
+                        name: r.title.clone(),
+                        role: person.get("job_title").map(|t| t.display()).unwrap_or_default(),
+                        phone: first_item(&person, "phones"),
+                        email: first_item(&person, "emails"),
+                    });
+                }
+                continue;
+            }
             let label = v
                 .schema()
                 .section(&r.section)
                 .map(|s| s.label.clone())
                 .unwrap_or(r.section);
-            card.related.push((label, r.title, format!("#{}", r.id)));
+            card.related
+                .push(Line::new(label, r.title, format!("#{}", r.id), "record"));
         }
     }
     if let Ok(history) = v.history(record.id) {
@@ -124,6 +209,42 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
         }
     }
     Some(card)
+}
+
+/// The start of the next hour, as the Plan row's "when" starts out: `2026-12-01 11:00`.
+fn next_full_hour() -> String {
+    let now = chrono::Local::now() + chrono::Duration::hours(1);
+    now.format("%Y-%m-%d %H:00").to_string()
+}
+
+/// The date and the time of day of a typed moment (`2026-12-01 10:00`), now's when it has none.
+fn moment_parts(text: &str) -> chrono::NaiveDateTime {
+    match moment(text) {
+        Ok(t) => t.with_timezone(&chrono::Local).naive_local(),
+        Err(_) => chrono::Local::now().naive_local(),
+    }
+}
+
+fn time_of(text: &str) -> Time {
+    use chrono::Timelike;
+    let t = moment_parts(text);
+    Time {
+        hour: t.hour() as i32,
+        minute: t.minute() as i32,
+        second: 0,
+    }
+}
+
+/// A typed moment moved to another day, its time of day kept.
+fn with_date(text: &str, d: Date) -> String {
+    let t = moment_parts(text);
+    format!("{:04}-{:02}-{:02} {}", d.year, d.month, d.day, t.format("%H:%M"))
+}
+
+/// A typed moment at another time of day, its day kept.
+fn with_time(text: &str, time: Time) -> String {
+    let t = moment_parts(text);
+    format!("{} {:02}:{:02}", t.format("%Y-%m-%d"), time.hour, time.minute)
 }
 
 /// The card of the current record, and its Events block.
@@ -151,6 +272,9 @@ impl CardController {
         card.on_open_link(|l| shell::with(|c: &Rc<CardController>| c.open_link(&l)));
         card.on_event_plan(|| shell::with(|c: &Rc<CardController>| c.event_plan()));
         card.on_event_done(|e| shell::with(|c: &Rc<CardController>| c.event_done(e as i64)));
+        card.on_time_of(|t| time_of(&t));
+        card.on_with_date(|t, d| with_date(&t, d).into());
+        card.on_with_time(|t, time| with_time(&t, time).into());
         c
     }
 
@@ -160,7 +284,8 @@ impl CardController {
         if let Some(id) = link.strip_prefix('#').and_then(|i| i.parse::<i64>().ok()) {
             self.table.open_record(id);
         } else if let Err(e) = self.links.open(link) {
-            self.shell.say(e, true);
+            eprintln!("cardbase: {e}");
+            self.shell.say(no_handler(link), true);
         }
     }
     /// Shows the card of a record (or clears it).
@@ -184,12 +309,24 @@ impl CardController {
     }
 
     fn show_card(&self, card: CardData) {
-        let line = |(label, value, link): (String, String, String)| CardLine {
-            label: text::bidi_display(&label).into(),
-            rtl: text::is_rtl(&value),
-            value: text::bidi_display(&value).into(),
-            link: link.into(),
+        let line = |l: Line| CardLine {
+            label: text::bidi_display(&l.label).into(),
+            rtl: text::is_rtl(&l.value),
+            value: text::bidi_display(&l.value).into(),
+            link: l.link.into(),
+            kind: l.kind.into(),
         };
+        let people: Vec<PersonRow> = card
+            .people
+            .iter()
+            .map(|p| PersonRow {
+                id: p.id as i32,
+                name: text::bidi_display(&p.name).into(),
+                role: text::bidi_display(&p.role).into(),
+                phone: p.phone.as_str().into(),
+                email: p.email.as_str().into(),
+            })
+            .collect();
         self.show_events(card.events);
         self.shell.app(|a| {
             a.global::<Card>().set_title_rtl(text::is_rtl(&card.title));
@@ -201,6 +338,7 @@ impl CardController {
             a.global::<Card>().set_lines(ModelRc::new(VecModel::from(
                 card.lines.into_iter().map(line).collect::<Vec<_>>(),
             )));
+            a.global::<Card>().set_people(ModelRc::new(VecModel::from(people)));
             a.global::<Card>().set_related(ModelRc::new(VecModel::from(
                 card.related.into_iter().map(line).collect::<Vec<_>>(),
             )));
@@ -218,8 +356,9 @@ impl CardController {
         self.shell.app(|a| {
             a.global::<Card>().set_event_error("".into());
             a.global::<Card>().set_event_completing(-1);
-            a.global::<Card>().set_event_plan_at("".into());
-            a.global::<Card>().set_event_plan_duration("".into());
+            // Real values, not hints that look like them: the next full hour, half an hour.
+            a.global::<Card>().set_event_plan_at(next_full_hour().into());
+            a.global::<Card>().set_event_plan_duration("30m".into());
             a.global::<Card>().set_event_plan_assignee("".into());
             a.global::<Card>().set_event_done_notes("".into());
             a.global::<Card>().set_event_done_follow_up("".into());

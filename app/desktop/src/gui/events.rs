@@ -41,7 +41,7 @@ fn event_data(event: &Record, now: DateTime<Utc>) -> EventData {
     let status = shown("status");
     let planned = status.eq_ignore_ascii_case("planned");
     let when = planned_at
-        .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M").to_string())
+        .map(|t| super::display::Locale::current().value(&Value::DateTime(t)))
         .unwrap_or_else(|| "—".to_string());
     let text = [when, shown("type"), status, shown("result")]
         .into_iter()
@@ -62,7 +62,13 @@ pub(super) fn events_data(v: &Vault, record: RecordId, section: &str) -> Option<
     if events_section.key == section || events_section.deleted {
         return None;
     }
-    let events = v.events_of(record).ok()?;
+    let mut events = v.events_of(record).ok()?;
+    // By when they are (were) planned, latest first; undated ones last.
+    let planned = |e: &Record| match e.get("planned") {
+        Some(Value::DateTime(t)) => Some(*t),
+        _ => None,
+    };
+    events.sort_by(|a, b| planned(b).cmp(&planned(a)).then(b.id.0.cmp(&a.id.0)));
     let now = Utc::now();
     Some(EventsData {
         events: events.iter().map(|e| event_data(e, now)).collect(),

@@ -4,7 +4,7 @@
 //!
 //! Layers, each using only those below it (a feature hears from those above through the
 //! callbacks it registers):
-//! - `ui` (generated), `worker` (the engine thread), `text`, `models`, `rows` (the table's
+//! - `ui` (generated), `worker` (the engine thread), `text`, `display`, `models`, `rows` (the table's
 //!   model), `links`, `columns`, `quick_filters`, `events` (plain data and helpers);
 //!   `quick_filter_bar`;
 //! - `shell`: what the features share (the window, the worker, the schema, the message bar);
@@ -18,6 +18,7 @@ mod app;
 mod bulk;
 mod card;
 mod columns;
+pub mod display;
 mod events;
 mod export_dialog;
 mod file_browser;

@@ -6,13 +6,13 @@
 
 use super::shell::{self, Shell};
 use super::table::TableController;
-use super::ui::ReminderItem;
 use super::ui::{
     Bulk, ExportDialog, Form, ImportWizard, MainWindow, PluginManager, Reminders, SchemaEditor, Shell as ShellGlobal,
 };
+use super::ui::{ReminderGroup, ReminderItem};
 use super::worker::Session;
-use cardbase_engine::reminders::Reminder;
-use chrono::{Duration, Local, Utc};
+use cardbase_engine::reminders::{Reminder, ReminderKind};
+use chrono::{DateTime, Duration, Local, NaiveDate, TimeZone, Utc};
 use slint::ComponentHandle;
 use slint::{Model, ModelRc, VecModel};
 use std::cell::{Cell, RefCell};
@@ -21,6 +21,10 @@ use std::rc::Rc;
 
 /// A plugin rule that failed: what it is known by (its plugin id), and the message.
 type RuleProblem = (String, String);
+
+/// A group the panel shows: its key, the section all its records are in (if one), and its
+/// reminders as (reminder id, record id).
+type ShownGroup = (String, Option<String>, Vec<(String, i64)>);
 
 /// What a check found: the due reminders and the plugin rules that failed.
 type Checked = (Vec<Reminder>, Vec<RuleProblem>);
@@ -49,6 +53,111 @@ impl Notifier for DesktopNotifier {
     }
 }
 
+/// Why desktop notifications do not work, and where to fix it, in plain words.
+pub fn notifications_off(error: &str) -> String {
+    let cause = if error.contains("bus") || error.contains("DBus") || error.contains("D-Bus") {
+        "no notification service is running in this desktop session"
+    } else {
+        "the desktop's notification service did not answer"
+    };
+    format!(
+        "Reminders show here, in the Reminders panel: {cause}. To get them as desktop notifications too, turn notifications on in your desktop's settings."
+    )
+}
+
+/// How many reminders of a group the panel lists; the rest are counted ("… and 40 more").
+pub const SHOWN_PER_GROUP: usize = 5;
+
+/// More reminders than this coming due at once get one notification between them.
+pub const NOTIFY_ONE_BY_ONE: usize = 3;
+
+/// When a reminder's thing is, as the panel groups them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum When {
+    /// Its time has passed (a missed birthday, an overdue task).
+    Overdue,
+    Today,
+    /// Later: reminded ahead (a birthday in three days).
+    Coming,
+}
+
+/// Reminders of one kind and time, as indices into the due list (in its order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub when: When,
+    pub kind: ReminderKind,
+    pub members: Vec<usize>,
+    /// The section of all its records, when they share one (so they open as a list).
+    pub section: Option<String>,
+}
+
+impl Group {
+    /// Stable while the same kinds are due, so the panel's buttons can name a group.
+    pub fn key(&self) -> String {
+        format!("{:?}:{:?}", self.when, self.kind)
+    }
+
+    /// "Overdue: tasks", "Today: birthdays".
+    pub fn title(&self) -> String {
+        let when = match self.when {
+            When::Overdue => "Overdue",
+            When::Today => "Today",
+            When::Coming => "Coming up",
+        };
+        let kind = match self.kind {
+            ReminderKind::Birthday => "birthdays",
+            ReminderKind::Date => "dates",
+            ReminderKind::Event => "calls, meetings and other events",
+            ReminderKind::Task => "tasks",
+            ReminderKind::Plugin => "from plugins",
+        };
+        format!("{when}: {kind}")
+    }
+}
+
+fn kind_order(kind: &ReminderKind) -> u8 {
+    match kind {
+        ReminderKind::Task => 0,
+        ReminderKind::Event => 1,
+        ReminderKind::Birthday => 2,
+        ReminderKind::Date => 3,
+        ReminderKind::Plugin => 4,
+    }
+}
+
+/// Groups due reminders by when their thing is (overdue, today, coming) and by kind, so a
+/// first start with hundreds of birthdays reads as a few lines rather than a wall.
+pub fn groups<Tz: TimeZone>(due: &[Reminder], now: DateTime<Utc>, tz: &Tz) -> Vec<Group> {
+    let today: NaiveDate = now.with_timezone(tz).date_naive();
+    let mut out: Vec<Group> = Vec::new();
+    for (i, r) in due.iter().enumerate() {
+        let day = r.at.with_timezone(tz).date_naive();
+        let when = if day == today {
+            When::Today
+        } else if r.at < now {
+            When::Overdue
+        } else {
+            When::Coming
+        };
+        match out.iter_mut().find(|g| g.when == when && g.kind == r.kind) {
+            Some(g) => {
+                if g.section.as_deref() != Some(r.section.as_str()) {
+                    g.section = None;
+                }
+                g.members.push(i);
+            }
+            None => out.push(Group {
+                when,
+                kind: r.kind.clone(),
+                members: vec![i],
+                section: Some(r.section.clone()),
+            }),
+        }
+    }
+    out.sort_by_key(|g| (g.when, kind_order(&g.kind)));
+    out
+}
+
 /// What the desktop notification of a due reminder says: its title as the summary, and when
 /// the thing is (local time) as the body.
 pub fn notification_text(r: &Reminder) -> (String, String) {
@@ -67,6 +176,8 @@ pub(super) struct RemindersController {
     notifications_off: Cell<bool>,
     /// Plugin reminder rules whose failure was already reported in this session.
     rule_problems: RefCell<HashSet<String>>,
+    /// The groups the panel shows: their keys, sections and reminder ids.
+    shown_groups: RefCell<Vec<ShownGroup>>,
     /// Keeps the check running while the app is open.
     timer: slint::Timer,
 }
@@ -84,6 +195,7 @@ impl RemindersController {
             notified: RefCell::new(HashSet::new()),
             notifications_off: Cell::new(false),
             rule_problems: RefCell::new(HashSet::new()),
+            shown_groups: RefCell::new(Vec::new()),
             timer: slint::Timer::default(),
         });
         shell::register(c.clone());
@@ -97,6 +209,8 @@ impl RemindersController {
         on!(on_snooze, |c, i, m| c.reminder_snooze(i as usize, m));
         on!(on_snooze_until, |c, i, t| c.reminder_snooze_until(i as usize, &t));
         on!(on_dismiss, |c, i| c.reminder_dismiss(i as usize));
+        on!(on_dismiss_group, |c, key| c.group_dismiss(&key));
+        on!(on_open_group, |c, key| c.group_open(&key));
         c
     }
 
@@ -158,31 +272,72 @@ impl RemindersController {
     fn show_reminders(&self, due: Vec<Reminder>) {
         let items: Vec<ReminderItem> = due
             .iter()
-            .map(|r| ReminderItem {
+            .enumerate()
+            .map(|(index, r)| ReminderItem {
                 id: r.id.as_str().into(),
                 when: r.at.with_timezone(&Local).format("%a %d %b %H:%M").to_string().into(),
                 title: super::text::bidi_display(&r.title).into(),
                 record: r.record.0 as i32,
+                index: index as i32,
             })
             .collect();
-        let mut fresh = false;
-        for r in &due {
-            if !self.notified.borrow_mut().insert(r.id.clone()) {
-                continue;
-            }
-            fresh = true;
-            let (summary, body) = notification_text(r);
+        let grouped = groups(&due, Utc::now(), &Local);
+        let group_items: Vec<ReminderGroup> = grouped
+            .iter()
+            .map(|g| ReminderGroup {
+                key: g.key().into(),
+                title: g.title().into(),
+                count: g.members.len() as i32,
+                shown: ModelRc::new(VecModel::from(
+                    g.members
+                        .iter()
+                        .take(SHOWN_PER_GROUP)
+                        .map(|&i| items[i].clone())
+                        .collect::<Vec<_>>(),
+                )),
+                more: g.members.len().saturating_sub(SHOWN_PER_GROUP) as i32,
+                listable: g.section.is_some(),
+            })
+            .collect();
+        *self.shown_groups.borrow_mut() = grouped
+            .iter()
+            .map(|g| {
+                let members = g
+                    .members
+                    .iter()
+                    .map(|&i| (due[i].id.clone(), due[i].record.0))
+                    .collect();
+                (g.key(), g.section.clone(), members)
+            })
+            .collect();
+        let fresh: Vec<&Reminder> = due
+            .iter()
+            .filter(|r| self.notified.borrow_mut().insert(r.id.clone()))
+            .collect();
+        // Many at once (a first start, a day away) make one notification, not a flood.
+        let notes: Vec<(String, String)> = if fresh.len() > NOTIFY_ONE_BY_ONE {
+            let titles: Vec<&str> = fresh.iter().take(NOTIFY_ONE_BY_ONE).map(|r| r.title.as_str()).collect();
+            vec![(
+                format!("{} reminders are due", fresh.len()),
+                format!("{}, …", titles.join(", ")),
+            )]
+        } else {
+            fresh.iter().map(|r| notification_text(r)).collect()
+        };
+        for (summary, body) in notes {
             if let Err(e) = self.notifier.notify(&summary, &body)
                 && !self.notifications_off.replace(true)
             {
-                self.shell.say(
-                    format!("Desktop notifications are off ({e}); reminders show in the Reminders panel."),
-                    true,
-                );
+                // Said once, in plain words; the system's own message goes to the log.
+                eprintln!("cardbase: desktop notifications failed: {e}");
+                self.shell.say(notifications_off(&e), false);
             }
         }
+        let fresh = !fresh.is_empty();
         self.shell.app(|a| {
             a.global::<Reminders>().set_list(ModelRc::new(VecModel::from(items)));
+            a.global::<Reminders>()
+                .set_groups(ModelRc::new(VecModel::from(group_items)));
             // Something newly due pops the panel up, unless the user is busy in a dialog.
             let busy = a.global::<Form>().get_shown()
                 || a.global::<ImportWizard>().get_shown()
@@ -194,6 +349,31 @@ impl RemindersController {
                 a.global::<Reminders>().set_shown(true);
             }
         });
+    }
+
+    fn group(&self, key: &str) -> Option<ShownGroup> {
+        self.shown_groups.borrow().iter().find(|(k, ..)| k == key).cloned()
+    }
+
+    /// "Dismiss all": every reminder of the group, in one write.
+    pub(super) fn group_dismiss(self: &Rc<Self>, key: &str) {
+        let Some((_, _, members)) = self.group(key) else { return };
+        let ids: Vec<String> = members.into_iter().map(|(id, _)| id).collect();
+        self.reminder_change(move |v| v.dismiss_reminders(&ids.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+
+    /// "Open all as a list": the group's records in the table, as a filter the user sees
+    /// (and clears with ×).
+    pub(super) fn group_open(self: &Rc<Self>, key: &str) {
+        let Some((_, Some(section), members)) = self.group(key) else {
+            return;
+        };
+        let mut records: Vec<i64> = members.into_iter().map(|(_, record)| record).collect();
+        records.sort_unstable();
+        records.dedup();
+        self.shell.app(|a| a.global::<Reminders>().set_shown(false));
+        self.shell.focus_main();
+        self.table.show_records(&section, &records);
     }
 
     fn reminder_at(&self, index: usize) -> Option<ReminderItem> {

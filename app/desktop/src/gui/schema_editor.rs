@@ -29,9 +29,21 @@ impl SchemaEditorController {
         ui.global::<SchemaEditor>().set_field_types(ModelRc::new(VecModel::from(
             cardbase_engine::FieldType::ALL
                 .iter()
-                .map(|t| SharedString::from(t.key()))
+                .map(|t| SharedString::from(t.name()))
                 .collect::<Vec<_>>(),
         )));
+        ui.global::<SchemaEditor>().on_key_for_section(|label| {
+            shell::get::<SchemaEditorController>()
+                .map(|c| c.new_section_key(&label))
+                .unwrap_or_default()
+                .into()
+        });
+        ui.global::<SchemaEditor>().on_key_for_field(|label| {
+            shell::get::<SchemaEditorController>()
+                .map(|c| c.new_field_key(&label))
+                .unwrap_or_default()
+                .into()
+        });
         macro_rules! on {
             ($setter:ident, |$c:ident $(, $arg:ident)*| $body:expr) => {{
                 ui.global::<SchemaEditor>().$setter(move |$($arg),*| shell::with(|$c: &Rc<SchemaEditorController>| { $body; }));
@@ -135,6 +147,7 @@ impl SchemaEditorController {
                         key: f.key.as_str().into(),
                         label: f.label.as_str().into(),
                         kind: f.kind.key().into(),
+                        kind_name: f.kind.name().into(),
                         hidden: f.hidden,
                         deleted: f.deleted,
                         required: f.required,
@@ -278,7 +291,37 @@ impl SchemaEditorController {
         self.migrate(move |v| v.restore_section(&key).map(|_| format!("Restored section {key}.")));
     }
 
+    /// The key a new section named `label` gets: from the label, not one taken (by a section
+    /// in the bin either).
+    fn new_section_key(&self, label: &str) -> String {
+        let taken: Vec<String> = self
+            .shell
+            .schema
+            .borrow()
+            .sections
+            .iter()
+            .map(|s| s.key.clone())
+            .collect();
+        cardbase_workflows::import::key_from_header(label, &taken)
+    }
+
+    /// The key a new field named `label` gets in the section the editor shows.
+    fn new_field_key(&self, label: &str) -> String {
+        let schema = self.shell.schema.borrow();
+        let taken: Vec<String> = schema
+            .sections
+            .get(self.schema_index())
+            .map(|s| s.fields.iter().map(|f| f.key.clone()).collect())
+            .unwrap_or_default();
+        cardbase_workflows::import::key_from_header(label, &taken)
+    }
+
     pub(super) fn schema_add_section(self: &Rc<Self>, key: String, label: String) {
+        let key = if key.trim().is_empty() {
+            self.new_section_key(&label)
+        } else {
+            key
+        };
         let label = if label.trim().is_empty() { key.clone() } else { label };
         self.migrate(move |v| {
             v.add_section(&key, &label)?;
@@ -442,6 +485,11 @@ impl SchemaEditorController {
             .map(|s| s.key.clone());
         let Some(section) = section else { return };
         let kind = FieldType::ALL.get(type_index).copied().unwrap_or(FieldType::Text);
+        let key = if key.trim().is_empty() {
+            self.new_field_key(&label)
+        } else {
+            key
+        };
         let label = if label.trim().is_empty() { key.clone() } else { label };
         self.migrate(move |v| {
             let mut spec = FieldSpec::new(&key, &label, kind);

@@ -42,7 +42,13 @@ pub(super) struct Shell {
     pub reads: RefCell<Option<Rc<Worker>>>,
     /// The vault's schema as the window shows it.
     pub schema: RefCell<Schema>,
+    /// Takes the message bar's text away after a while.
+    message_timer: slint::Timer,
 }
+
+/// How long the message bar shows a message: errors a little longer.
+const MESSAGE_FOR: std::time::Duration = std::time::Duration::from_secs(6);
+const ERROR_FOR: std::time::Duration = std::time::Duration::from_secs(12);
 
 impl Shell {
     pub fn new(ui: &MainWindow, worker: Worker) -> Shell {
@@ -51,6 +57,7 @@ impl Shell {
             worker,
             reads: RefCell::new(None),
             schema: RefCell::new(Schema::default()),
+            message_timer: slint::Timer::default(),
         }
     }
 
@@ -68,14 +75,33 @@ impl Shell {
         }
     }
 
-    /// Shows a message in the bar at the bottom of the window.
+    /// Shows a message in the bar at the bottom of the window; it goes away by itself after a
+    /// few seconds (or with its ×).
     pub fn say(&self, text: impl Into<String>, error: bool) {
-        let text = text.into();
+        let text: slint::SharedString = text.into().into();
         self.app(|a| {
             let shell = a.global::<ShellGlobal>();
-            shell.set_message(text.into());
+            shell.set_message(text.clone());
             shell.set_message_is_error(error);
         });
+        if text.is_empty() {
+            self.message_timer.stop();
+            return;
+        }
+        let ui = self.ui.clone();
+        self.message_timer.start(
+            slint::TimerMode::SingleShot,
+            if error { ERROR_FOR } else { MESSAGE_FOR },
+            move || {
+                if let Some(a) = ui.upgrade() {
+                    let shell = a.global::<ShellGlobal>();
+                    // Only the message this timer was for: a newer one has its own.
+                    if shell.get_message() == text {
+                        shell.set_message("".into());
+                    }
+                }
+            },
+        );
     }
 
     /// Gives the keyboard back to the table (a dialog closed).

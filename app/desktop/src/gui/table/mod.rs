@@ -1,6 +1,9 @@
 //! The record table: which section, search, filter, group and sort; the columns and their
 //! layout; selection; and the actions on selected records (delete, undo).
 
+mod edits;
+mod layout;
+
 use super::columns::{ColumnLayout, default_columns};
 use super::quick_filters::QuickFilters;
 use super::rows::RecordRows;
@@ -72,7 +75,7 @@ pub(super) fn cell_text(vault: &Vault, field: &Field, value: &Value) -> (String,
         _ if field.kind == FieldType::Secret => "••••••".to_string(),
         Value::Relation(id) => vault.record_title(*id),
         Value::Photo(_) => "(photo)".to_string(),
-        v => v.display().replace('\n', " "),
+        v => super::display::Locale::current().value(v).replace('\n', " "),
     };
     let rtl = text::is_rtl(&raw);
     (text::bidi_display(&raw), rtl)
@@ -161,6 +164,12 @@ impl TableController {
         on!(Table, on_move_column, |c, k, d| c.move_column(&k, d));
         on!(Table, on_delete_selected, |c| c.delete_selected());
         on!(Table, on_undo, |c| c.undo());
+        on!(Table, on_clear_search, |c| c.clear_search());
+        ui.global::<Table>().on_row_text(|row| {
+            let mut text = String::new();
+            shell::with(|c: &Rc<TableController>| text = c.row_text(row as usize));
+            text.into()
+        });
         c
     }
 
@@ -377,6 +386,70 @@ impl TableController {
         );
     }
 
+    /// A row's cells as the table shows them, tab-separated.
+    fn row_text(&self, row: usize) -> String {
+        self.rows
+            .row_data(row)
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.text.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            })
+            .unwrap_or_default()
+    }
+
+    /// "Clear search and filter": the whole section again.
+    fn clear_search(self: &Rc<Self>) {
+        {
+            let mut view = self.view.borrow_mut();
+            view.search.clear();
+            view.filter.clear();
+            view.group = None;
+        }
+        self.shell.app(|a| {
+            let t = a.global::<Table>();
+            t.set_search_text("".into());
+            t.set_filter_text("".into());
+            t.set_filter_error("".into());
+            a.global::<Sidebar>().set_current_group(-1);
+        });
+        self.refresh_table();
+    }
+
+    /// What the table says when it shows nothing, and whether a search or filter is the reason.
+    fn empty_state(&self, rows: usize) -> (String, bool) {
+        if rows > 0 {
+            return (String::new(), false);
+        }
+        let view = self.view.borrow();
+        let label = self
+            .shell
+            .schema
+            .borrow()
+            .section(&view.section)
+            .map(|s| s.label.clone())
+            .unwrap_or_default();
+        let narrowed = !view.search.trim().is_empty()
+            || !view.filter.trim().is_empty()
+            || view.group.is_some()
+            || view.quick != QuickFilters::default();
+        if !view.search.trim().is_empty() {
+            (format!("Nothing matches “{}”.", view.search.trim()), true)
+        } else if narrowed {
+            ("No record matches this filter.".to_string(), true)
+        } else {
+            (
+                format!(
+                    "No {} yet. Ctrl+N adds one; Import… brings a file.",
+                    label.to_lowercase()
+                ),
+                false,
+            )
+        }
+    }
+
     fn show_listing(self: &Rc<Self>, listing: Listing) {
         self.shell.app(|a| {
             a.global::<Table>().set_filter_error("".into());
@@ -386,6 +459,12 @@ impl TableController {
             .pending_select
             .take()
             .or_else(|| self.current.get().and_then(|r| self.rows.id_at(r)));
+        let (empty, narrowed) = self.empty_state(listing.ids.len());
+        self.shell.app(|a| {
+            let t = a.global::<Table>();
+            t.set_empty_text(empty.into());
+            t.set_narrowed(narrowed);
+        });
         self.rows.set_ids(listing.ids);
         let row = keep
             .and_then(|id| self.rows.row_of(id))
@@ -628,152 +707,6 @@ impl TableController {
                 })
             },
         );
-    }
-
-    pub(super) fn resize_column(&self, column: usize, width: f32) {
-        let total = {
-            let mut view = self.view.borrow_mut();
-            let Some(c) = view.columns.get_mut(column) else { return };
-            c.width = width;
-            view.columns.iter().map(|c| c.width).sum::<f32>()
-        };
-        self.shell.app(|a| {
-            let cols = a.global::<Table>().get_columns();
-            if let Some(mut item) = cols.row_data(column) {
-                item.width = width;
-                cols.set_row_data(column, item);
-            }
-            a.global::<Table>().set_columns_width(total);
-        });
-    }
-
-    /// Remembers the current section's column layout in the vault.
-    pub(super) fn save_layout(&self) {
-        let (key, json) = {
-            let mut view = self.view.borrow_mut();
-            let cols = view.columns.clone();
-            let section = view.section.clone();
-            view.layouts.insert(section.clone(), cols.clone());
-            (
-                format!("ui.columns.{section}"),
-                serde_json::to_string(&cols).unwrap_or_default(),
-            )
-        };
-        self.shell.save_setting(&key, json);
-    }
-
-    pub(super) fn toggle_column(self: &Rc<Self>, key: &str) {
-        {
-            let schema = self.shell.schema.borrow();
-            let mut view = self.view.borrow_mut();
-            let Some(field) = schema.section(&view.section).and_then(|s| s.field(key)) else {
-                return;
-            };
-            super::columns::toggle(&mut view.columns, field);
-        }
-        self.columns_changed();
-    }
-
-    pub(super) fn move_column(self: &Rc<Self>, key: &str, delta: i32) {
-        super::columns::shift(&mut self.view.borrow_mut().columns, key, delta);
-        self.columns_changed();
-    }
-
-    fn columns_changed(self: &Rc<Self>) {
-        self.show_columns();
-        self.save_layout();
-        self.rows.refresh_rows();
-        self.refresh_table();
-    }
-
-    /// Jumps to a record (a related record on the card): its section, unfiltered, selected.
-    pub(super) fn open_record(self: &Rc<Self>, id: i64) {
-        self.shell.worker.run(
-            move |s: &mut Session| {
-                s.vault
-                    .as_ref()
-                    .and_then(|v| v.section_of(RecordId(id)).ok().map(|s| s.key.clone()))
-            },
-            move |section| {
-                shell::with(|c: &Rc<TableController>| {
-                    let Some(section) = section else { return };
-                    let Some(index) = c.shell.visible_sections().iter().position(|k| *k == section) else {
-                        return;
-                    };
-                    c.pending_select.set(Some(id));
-                    c.select_section(index);
-                    c.refresh_sections();
-                })
-            },
-        );
-    }
-
-    /// Deletes the selected records (or the current one) in one step that Ctrl+Z undoes.
-    pub(super) fn delete_selected(self: &Rc<Self>) {
-        let mut ids = self.rows.selected_ids();
-        if ids.is_empty() {
-            ids.extend(self.current.get().and_then(|r| self.rows.id_at(r)));
-        }
-        if ids.is_empty() {
-            return;
-        }
-        let n = ids.len();
-        self.shell.worker.run(
-            move |s: &mut Session| -> Result<(), String> {
-                let v = s.vault.as_mut().ok_or("the vault is not open")?;
-                let ids: Vec<RecordId> = ids.into_iter().map(RecordId).collect();
-                v.delete_records(&ids).map_err(|e| e.to_string())
-            },
-            move |r| {
-                shell::with(|c: &Rc<TableController>| match r {
-                    Ok(()) => {
-                        let what = if n == 1 {
-                            "1 record".to_string()
-                        } else {
-                            format!("{n} records")
-                        };
-                        c.shell
-                            .say(format!("Moved {what} to the bin. Ctrl+Z brings it back."), false);
-                        c.after_records_changed();
-                    }
-                    Err(e) => c.shell.say(e, true),
-                })
-            },
-        );
-    }
-
-    pub(super) fn undo(self: &Rc<Self>) {
-        self.shell.worker.run(
-            |s: &mut Session| -> Result<Option<Vec<RecordId>>, String> {
-                s.vault
-                    .as_mut()
-                    .ok_or("the vault is not open")?
-                    .undo()
-                    .map_err(|e| e.to_string())
-            },
-            |r| {
-                shell::with(|c: &Rc<TableController>| match r {
-                    Ok(Some(ids)) => {
-                        c.shell.say("Undone.", false);
-                        if let Some(id) = ids.first() {
-                            c.pending_select.set(Some(id.0));
-                        }
-                        c.after_records_changed();
-                    }
-                    Ok(None) => c.shell.say("There is nothing to undo.", false),
-                    Err(e) => c.shell.say(e, true),
-                })
-            },
-        );
-    }
-
-    /// After records were added, edited or deleted: reload rows, counts, groups and the card.
-    pub(super) fn after_records_changed(self: &Rc<Self>) {
-        self.rows.refresh_rows();
-        self.refresh_table();
-        self.refresh_sections();
-        self.sidebar.load_groups(&self.view.borrow().section);
-        self.reload_assignees();
     }
 }
 
