@@ -6,6 +6,7 @@
 //! long as a [`Vault`] lives, and a second opener gets [`Error::VaultInUse`].
 
 mod functions;
+mod rekey;
 mod restore;
 pub(crate) mod store;
 pub(crate) mod tables;
@@ -230,20 +231,6 @@ impl Vault {
     /// The vault's schema as it stands.
     pub fn schema(&self) -> &Schema {
         &self.schema
-    }
-
-    /// Changes the passphrase. The whole file is re-encrypted in one transaction.
-    pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
-        if new.expose().is_empty() {
-            return Err(Error::EmptyPassphrase);
-        }
-        // rekey does not work in WAL mode; switch to a rollback journal for the rewrite.
-        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
-        let rekeyed = self.conn.pragma_update(None, "rekey", new.expose());
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        rekeyed?;
-        self.passphrase = new.clone();
-        Ok(())
     }
 
     /// Writes an encrypted copy of the vault (same passphrase) to `out`, which must not exist.
