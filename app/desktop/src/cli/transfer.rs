@@ -2,6 +2,7 @@
 //! summary that lists every row that did not make it.
 
 use anyhow::{Context, Result, bail};
+use cardbase_engine::export::formulas::Formulas;
 use cardbase_engine::export::writers::HtmlLayout;
 use cardbase_engine::import::{DateOrder, Existing, ImportOptions};
 use cardbase_engine::{Error, Vault};
@@ -109,6 +110,10 @@ pub struct ExportArgs {
     /// Write secret fields instead of masking them
     #[arg(long)]
     pub show_secrets: bool,
+    /// CSV: write text starting with = + - @ as it is, instead of marking it with a ' so a
+    /// spreadsheet does not run it as a formula
+    #[arg(long)]
+    pub raw_formulas: bool,
 }
 
 fn read_options(args: &ImportArgs) -> Result<ReadOptions> {
@@ -305,6 +310,11 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
         ExportRequest::records(q, columns, format, &args.out)
     };
     request.show_secrets = args.show_secrets;
+    request.formulas = if args.raw_formulas {
+        Formulas::Raw
+    } else {
+        Formulas::Defuse
+    };
     let done = export::run(vault, &mut plugins, &request, &mut Progress::none())?;
     match (&done.plugin, args.all) {
         (Some(id), _) => println!(
