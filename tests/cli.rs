@@ -714,3 +714,35 @@ fn tasks_and_events_are_listed_by_when_they_are_due() {
     assert!(out.starts_with("Snoozed until"), "{out}");
     assert!(!env.ok(&["reminders"]).contains("Birthday: Ada"));
 }
+
+#[test]
+fn a_listing_cut_short_by_head_ends_quietly_and_successfully() {
+    let env = Env::new();
+    {
+        let mut vault = Vault::create(&env.vault, &Passphrase::new(PASS), Preset::Personal).unwrap();
+        for i in 0..3000 {
+            let name = format!("Person {i}");
+            vault
+                .create_record_from_text("contacts", &[("first_name", name.as_str())])
+                .unwrap();
+        }
+    }
+    for format in ["table", "csv", "json"] {
+        // As `cardbase list contacts | head -1`: the reader takes one line and goes away.
+        let mut child = env
+            .command(&["list", "contacts", "--limit", "3000", "--format", format], PASS)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty(), "{format}");
+        assert_eq!(out.status.code(), Some(0), "{format}: {err}");
+        assert_eq!(err, "", "{format}: nothing on stderr");
+    }
+}

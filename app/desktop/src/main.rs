@@ -7,6 +7,9 @@ fn main() -> ExitCode {
     let args = <cardbase_desktop::cli::Cli as clap::Parser>::parse();
     match cardbase_desktop::cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`cardbase list | head`): it has what it wanted, as with any
+        // Unix tool that stops at a closed pipe.
+        Err(e) if cardbase_desktop::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // One line a person can act on; the cause chain joined by ": ".
             eprintln!("cardbase: {}", format!("{e:#}").replace('\n', " "));

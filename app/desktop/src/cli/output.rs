@@ -1,6 +1,7 @@
 //! Printing records, schemas and aggregates as tables, JSON lines or CSV.
 
 use super::Format;
+use super::terminal::say;
 use anyhow::Result;
 use cardbase_engine::query::{StatsQuery, StatsRow};
 use cardbase_engine::records::Record;
@@ -152,7 +153,7 @@ pub fn sections(vault: &Vault) -> Result<()> {
             if s.hidden { "hidden".into() } else { String::new() },
         ]);
     }
-    println!("{t}");
+    say!("{t}")?;
     Ok(())
 }
 
@@ -191,7 +192,7 @@ pub fn fields(vault: &Vault, section: &str, all: bool) -> Result<()> {
             opts.join("; "),
         ]);
     }
-    println!("{t}");
+    say!("{t}")?;
     Ok(())
 }
 
@@ -223,10 +224,10 @@ pub fn stats(section: &Section, q: &StatsQuery, rows: &[StatsRow], format: Forma
                         )
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "group": r.group, "count": r.count, "values": values })
-                );
+                )?;
             }
         }
         Format::Csv => {
@@ -267,7 +268,7 @@ pub fn stats(section: &Section, q: &StatsQuery, rows: &[StatsRow], format: Forma
                 );
                 t.add_row(row);
             }
-            println!("{t}");
+            say!("{t}")?;
         }
     }
     Ok(())

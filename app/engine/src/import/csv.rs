@@ -137,7 +137,14 @@ pub struct CsvReader {
     parser: Parser,
     total: u64,
     finished: bool,
+    /// Lines (from 1) of the records that held bytes the encoding does not allow; the first
+    /// [`NAMED_REPLACEMENTS`] of them.
+    replaced_lines: Vec<usize>,
+    replaced_records: usize,
 }
+
+/// How many records with malformed bytes the import report names; the rest are counted.
+const NAMED_REPLACEMENTS: usize = 5;
 
 impl fmt::Debug for CsvReader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,9 +243,12 @@ impl CsvReader {
                     });
                 }
                 Ok(Some(Parsed::Record { fields, .. })) if is_blank(&fields) => {}
-                Ok(Some(Parsed::Record { fields, .. })) => break fields,
+                Ok(Some(Parsed::Record {
+                    fields, replaced, line, ..
+                })) => break (fields, replaced.then_some(line)),
             }
         };
+        let (fields, header_replaced) = fields;
         let headers = fields
             .iter()
             .enumerate()
@@ -257,6 +267,8 @@ impl CsvReader {
             parser,
             total,
             finished: false,
+            replaced_records: header_replaced.iter().count(),
+            replaced_lines: header_replaced.into_iter().collect(),
         })
     }
 
@@ -297,7 +309,17 @@ impl TableReader for CsvReader {
             match parsed {
                 Parsed::Broken { line, message } => return Some(Err(self.error(line, message))),
                 Parsed::Record { fields, .. } if is_blank(&fields) => {}
-                Parsed::Record { line, mut fields } => {
+                Parsed::Record {
+                    line,
+                    mut fields,
+                    replaced,
+                } => {
+                    if replaced {
+                        self.replaced_records += 1;
+                        if self.replaced_lines.len() < NAMED_REPLACEMENTS {
+                            self.replaced_lines.push(line);
+                        }
+                    }
                     let width = self.headers.len();
                     if fields.len() > width {
                         if !is_blank(&fields[width..]) {
@@ -326,6 +348,26 @@ impl TableReader for CsvReader {
     fn progress(&self) -> (u64, u64) {
         let done = self.parser.source.consumed;
         (done, self.total.max(done))
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<String> = self
+            .replaced_lines
+            .iter()
+            .map(|line| {
+                format!(
+                    "{}, row {line}: bytes that are not valid {} were read as \u{FFFD} (U+FFFD); if the text looks \
+                     wrong, import again with the right --encoding",
+                    self.file,
+                    self.encoding()
+                )
+            })
+            .collect();
+        let unnamed = self.replaced_records - self.replaced_lines.len();
+        if unnamed > 0 {
+            warnings.push(format!("{}: {unnamed} more rows like these", self.file));
+        }
+        warnings
     }
 }
 
@@ -507,8 +549,9 @@ fn sample_widths(text: &[u8], delimiter: u8, truncated: bool) -> Vec<usize> {
 }
 
 /// Decodes `src` onto the end of `out`; malformed sequences become U+FFFD. `last` flushes a
-/// character left unfinished at the end.
-fn decode_into(decoder: &mut Decoder, mut src: &[u8], last: bool, out: &mut Vec<u8>) {
+/// character left unfinished at the end. Returns whether any sequence was malformed.
+fn decode_into(decoder: &mut Decoder, mut src: &[u8], last: bool, out: &mut Vec<u8>) -> bool {
+    let mut replaced = false;
     loop {
         let room = decoder
             .max_utf8_buffer_length(src.len())
@@ -516,11 +559,12 @@ fn decode_into(decoder: &mut Decoder, mut src: &[u8], last: bool, out: &mut Vec<
             .max(16);
         let start = out.len();
         out.resize(start + room, 0);
-        let (result, read, written, _) = decoder.decode_to_utf8(src, &mut out[start..], last);
+        let (result, read, written, had_replacements) = decoder.decode_to_utf8(src, &mut out[start..], last);
+        replaced |= had_replacements;
         out.truncate(start + written);
         src = &src[read..];
         if result == CoderResult::InputEmpty {
-            return;
+            return replaced;
         }
     }
 }
@@ -548,8 +592,9 @@ impl Source {
     }
 
     /// Decodes the next chunk onto the end of `out` (which may add nothing, in the middle of a
-    /// character); false once the input is used up.
-    fn fill(&mut self, out: &mut Vec<u8>) -> io::Result<bool> {
+    /// character); false once the input is used up. `replaced` tells whether the chunk held
+    /// bytes the encoding does not allow (each now U+FFFD).
+    fn fill(&mut self, out: &mut Vec<u8>, replaced: &mut bool) -> io::Result<bool> {
         if self.finished {
             return Ok(false);
         }
@@ -562,15 +607,23 @@ impl Source {
         };
         self.consumed += read as u64;
         self.finished = read == 0;
-        decode_into(&mut self.decoder, &self.chunk[..read], self.finished, out);
+        *replaced = decode_into(&mut self.decoder, &self.chunk[..read], self.finished, out);
         Ok(true)
     }
 }
 
 /// What the parser makes of the next record.
 enum Parsed {
-    Record { line: usize, fields: Vec<String> },
-    Broken { line: usize, message: String },
+    /// `replaced`: the record held bytes the encoding does not allow, now U+FFFD.
+    Record {
+        line: usize,
+        fields: Vec<String>,
+        replaced: bool,
+    },
+    Broken {
+        line: usize,
+        message: String,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -593,6 +646,9 @@ struct Parser {
     /// Whether the byte before `pos` is a CR (so that an LF at `pos` ends no further line).
     after_cr: bool,
     delimiter: u8,
+    /// Spans of `buf` decoded from chunks that held malformed bytes, so a record in one that
+    /// holds U+FFFD can be reported.
+    replaced: Vec<(usize, usize)>,
 }
 
 impl Parser {
@@ -604,6 +660,7 @@ impl Parser {
             line: 1,
             after_cr: false,
             delimiter,
+            replaced: Vec::new(),
         }
     }
 
@@ -618,7 +675,12 @@ impl Parser {
         }
         let (start, line, after_cr) = (self.pos, self.line, self.after_cr);
         match self.record(start)? {
-            Ok(fields) => Ok(Some(Parsed::Record { line, fields })),
+            Ok(fields) => {
+                let (end, pos) = (self.pos, start);
+                let replaced = self.replaced.iter().any(|&(a, b)| a < end && b > pos)
+                    && fields.iter().any(|f| f.contains('\u{FFFD}'));
+                Ok(Some(Parsed::Record { line, fields, replaced }))
+            }
             Err(message) => {
                 // Go on with the line after the one the broken record starts on.
                 (self.pos, self.line, self.after_cr) = (start, line, after_cr);
@@ -707,8 +769,12 @@ impl Parser {
     /// The byte at `pos`, decoding more of the file when needed; `None` at the end.
     fn peek(&mut self) -> io::Result<Option<u8>> {
         while self.pos == self.buf.len() {
-            if !self.source.fill(&mut self.buf)? {
+            let (before, mut replaced) = (self.buf.len(), false);
+            if !self.source.fill(&mut self.buf, &mut replaced)? {
                 return Ok(None);
+            }
+            if replaced {
+                self.replaced.push((before, self.buf.len()));
             }
         }
         Ok(Some(self.buf[self.pos]))
@@ -729,6 +795,11 @@ impl Parser {
     fn drop_parsed(&mut self) {
         if self.pos >= CHUNK && self.pos * 2 >= self.buf.len() {
             self.buf.drain(..self.pos);
+            let dropped = self.pos;
+            self.replaced.retain_mut(|(a, b)| {
+                (*a, *b) = (a.saturating_sub(dropped), b.saturating_sub(dropped));
+                *b > 0
+            });
             self.pos = 0;
         }
     }
