@@ -746,3 +746,101 @@ fn a_listing_cut_short_by_head_ends_quietly_and_successfully() {
         assert_eq!(err, "", "{format}: nothing on stderr");
     }
 }
+
+/// `cardbase ARGS` run under umask 022, the usual default, which leaves new files readable by
+/// everyone unless the app says otherwise.
+fn under_umask_022(env: &Env, args: &[&str], new_passphrase: Option<&str>) {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "umask 022; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_cardbase")])
+        .args(args)
+        .env("CARDBASE_VAULT", &env.vault)
+        .env("CARDBASE_PASSPHRASE", PASS)
+        .env("CARDBASE_BACKUP_PASSPHRASE", PASS)
+        .env("XDG_DATA_HOME", env.dir.path().join("xdg"))
+        .env("XDG_CACHE_HOME", env.dir.path().join("cache"));
+    if let Some(p) = new_passphrase {
+        cmd.env("CARDBASE_NEW_PASSPHRASE", p);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "cardbase {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_the_app_writes_are_private_and_its_folders_too_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    // The vault in a folder the app makes, as the default data folder is made.
+    let env = Env {
+        vault: env.dir.path().join("data").join("test.cardbase"),
+        dir: env.dir,
+    };
+    under_umask_022(&env, &["init"], None);
+    under_umask_022(
+        &env,
+        &["add", "links", "--set", "title=Bank", "--set", "password=s3cret!"],
+        None,
+    );
+    under_umask_022(&env, &["backup"], None);
+    let backup = env.dir.path().join("copy.cardbase");
+    under_umask_022(&env, &["backup", "--out", backup.to_str().unwrap()], None);
+    under_umask_022(
+        &env,
+        &["schema", "add-field", "links", "notes2", "--type", "text"],
+        None,
+    );
+    let csv = env.dir.path().join("links.csv");
+    let secrets = env.dir.path().join("secrets.csv");
+    let xlsx = env.dir.path().join("links.xlsx");
+    under_umask_022(&env, &["export", "links", "--out", csv.to_str().unwrap()], None);
+    under_umask_022(
+        &env,
+        &["export", "links", "--show-secrets", "--out", secrets.to_str().unwrap()],
+        None,
+    );
+    under_umask_022(&env, &["export", "links", "--out", xlsx.to_str().unwrap()], None);
+    under_umask_022(&env, &["restore", backup.to_str().unwrap()], None);
+    under_umask_022(&env, &["passwd"], Some("another long passphrase"));
+
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let data = env.vault.parent().unwrap();
+    let backups = data.join("backups");
+    assert_eq!(mode(data), 0o700, "the data folder");
+    assert_eq!(mode(&backups), 0o700, "the backups folder");
+    let mut files = vec![env.vault.clone(), backup, csv, secrets, xlsx];
+    files.extend(std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().path()));
+    assert!(
+        files.len() >= 7,
+        "a backup by hand, before the schema change, before the restore: {files:?}"
+    );
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn a_new_vault_or_passphrase_must_be_at_least_eight_characters() {
+    let env = Env::new();
+    let err = env.fails(&["init"], "x");
+    assert!(
+        err.contains("too weak") && err.contains("at least 8 characters"),
+        "{err}"
+    );
+    assert!(!env.vault.exists(), "no vault is made");
+    env.fails(&["init"], "aaaaaaaaaa");
+    env.ok(&["init"]);
+    for weak in ["1", "short", "abababab"] {
+        let out = env
+            .command(&["passwd"], PASS)
+            .env("CARDBASE_NEW_PASSPHRASE", weak)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("too weak"), "{weak}: {err}");
+    }
+    env.ok(&["check"]);
+}

@@ -40,6 +40,10 @@ pub enum Error {
     BackupDamaged { path: PathBuf, problems: Vec<String> },
     #[error("the passphrase must not be empty")]
     EmptyPassphrase,
+    #[error(
+        "the passphrase is too weak: use at least {min_chars} characters, not one or two repeated (several words are the easiest to remember); nothing was changed"
+    )]
+    WeakPassphrase { min_chars: usize },
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
 

@@ -12,7 +12,7 @@ mod terminal;
 mod transfer;
 
 use anyhow::{Context, Result, bail};
-use cardbase_engine::{Preset, Vault, schema::SchemaFile};
+use cardbase_engine::{Preset, Vault, private_files, schema::SchemaFile};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use terminal::{say, say_err};
@@ -358,12 +358,18 @@ fn run_command(cli: Cli) -> Result<()> {
         }
         Command::Backup { out } => {
             let vault = ctx.open()?;
-            let out = match out {
-                Some(o) => o,
-                None => default_backup_path(vault.path()),
+            // The backups folder beside the vault is the app's own: private even if it exists.
+            let (out, ours) = match out {
+                Some(o) => (o, false),
+                None => (default_backup_path(vault.path()), true),
             };
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                let made = if ours {
+                    private_files::own_dir(dir)
+                } else {
+                    private_files::create_dir_all(dir)
+                };
+                made.with_context(|| format!("creating {}", dir.display()))?;
             }
             vault.backup_to(&out)?;
             say!(

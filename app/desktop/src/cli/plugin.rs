@@ -293,9 +293,7 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
             .with_context(|| format!("plugin {id} is not an exporter"))?;
         let vault = ctx.open()?;
         let mut out: Box<dyn Write> = match &args.out {
-            Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-            )),
+            Some(p) => Box::new(std::io::BufWriter::new(cardbase_workflows::atomic::create_private(p)?)),
             None => Box::new(std::io::stdout().lock()),
         };
         let stats = vault.export_with_plugin(&Query::section(section), exporter, &mut out, &mut |_, _| true)?;

@@ -9,6 +9,7 @@ use super::{
     Passphrase, Vault, apply_key, configure, io_error, lock_exclusive, remove_if_exists, rename, sidecar, sync_file,
 };
 use crate::error::{Error, Result};
+use crate::private_files;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::OpenOptions;
 use std::path::Path;
@@ -32,6 +33,8 @@ impl Vault {
         let staged = sidecar(&self.path, REKEYING);
         // A copy left by a run that was cut short; ATTACH would open it instead of a new file.
         remove_staged(&staged)?;
+        // Private from the start: SQLite would make it with the umask's mode.
+        private_files::create_new(&staged).map_err(io_error(&staged))?;
         // The write-ahead log belongs to the old file: fold it in, so the log is empty when the
         // new file takes the vault's name and the old file is whole on its own.
         let (busy, _, _): (i64, i64, i64) = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {

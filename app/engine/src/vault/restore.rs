@@ -9,6 +9,7 @@ use super::{
     remove_if_exists, rename, sidecar, sniff, sync_file,
 };
 use crate::error::{Error, Result};
+use crate::private_files;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
@@ -55,7 +56,7 @@ impl Vault {
             }
         };
         if let Some(dir) = vault.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+            private_files::create_dir_all(dir).map_err(io_error(dir))?;
         }
 
         let staged = sidecar(vault, ".restoring");
@@ -91,10 +92,14 @@ impl Vault {
 /// flushes it to disk. The backup itself is only read. Errors name the backup.
 fn stage(backup: &Path, staged: &Path, passphrase: &Passphrase) -> Result<CheckReport> {
     remove_database(staged);
+    // A copy takes its source's mode; the restored vault is private whatever the backup was.
     std::fs::copy(backup, staged).map_err(io_error(backup))?;
+    private_files::restrict(staged).map_err(io_error(staged))?;
     let wal = sidecar(backup, "-wal");
     if wal.metadata().is_ok_and(|m| m.len() > 0) {
-        std::fs::copy(&wal, sidecar(staged, "-wal")).map_err(io_error(&wal))?;
+        let staged_wal = sidecar(staged, "-wal");
+        std::fs::copy(&wal, &staged_wal).map_err(io_error(&wal))?;
+        private_files::restrict(&staged_wal).map_err(io_error(&staged_wal))?;
     }
     let copy = Vault::open(staged, passphrase).map_err(|e| naming(e, staged, backup))?;
     let report = copy.check()?;
@@ -114,7 +119,7 @@ fn stage(backup: &Path, staged: &Path, passphrase: &Passphrase) -> Result<CheckR
 /// restored file. Returns the kept copy's path.
 fn keep(vault: &Path) -> Result<PathBuf> {
     let dir = backup_dir(vault);
-    std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+    private_files::own_dir(&dir).map_err(io_error(&dir))?;
     let stem = vault
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -122,11 +127,13 @@ fn keep(vault: &Path) -> Result<PathBuf> {
     let kept = dir.join(format!("{stem}-{}-{KEPT_REASON}.cardbase", backup_stamp()));
     let partial = sidecar(&kept, super::PARTIAL);
     std::fs::copy(vault, &partial).map_err(io_error(vault))?;
+    private_files::restrict(&partial).map_err(io_error(&partial))?;
     sync_file(&partial)?;
     let wal = sidecar(vault, "-wal");
     if wal.metadata().is_ok_and(|m| m.len() > 0) {
         let kept_wal = sidecar(&kept, "-wal");
         std::fs::copy(&wal, &kept_wal).map_err(io_error(&wal))?;
+        private_files::restrict(&kept_wal).map_err(io_error(&kept_wal))?;
         sync_file(&kept_wal)?;
     }
     rename(&partial, &kept)?;
