@@ -844,3 +844,98 @@ fn a_new_vault_or_passphrase_must_be_at_least_eight_characters() {
     }
     env.ok(&["check"]);
 }
+
+/// Terminal escapes a hostile file, record or plugin could carry: OSC 52 (writes the
+/// clipboard), a CSI that clears the screen, a C1 CSI, a bell and a carriage return that
+/// would overwrite what the line said.
+const HOSTILE: &str = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m\rOK";
+
+/// Fails if `text` holds a control character a terminal acts on (tabs and line ends aside).
+#[track_caller]
+fn assert_no_terminal_controls(text: &str, what: &str) {
+    let raw: Vec<char> = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n' && c != '\t')
+        .collect();
+    assert!(raw.is_empty(), "{what} prints raw control characters {raw:?}: {text:?}");
+}
+
+fn both(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn control_characters_from_records_files_and_plugins_never_reach_the_terminal() {
+    let env = Env::init("personal");
+    let first = format!("first_name=Ada{HOSTILE}");
+    let id = env.add("contacts", &[&first, "last_name=Lovelace"]);
+    let id = id.to_string();
+    env.ok(&["edit", &id, "--set", &format!("last_name=Ada{HOSTILE}")]);
+    for (what, args) in [
+        ("list", vec!["list", "contacts"]),
+        ("list --format json", vec!["list", "contacts", "--format", "json"]),
+        ("get", vec!["get", id.as_str()]),
+        ("search", vec!["search", "Ada"]),
+        ("history", vec!["history", id.as_str()]),
+    ] {
+        let out = env.run(&args);
+        assert!(out.status.success(), "{what}: {}", both(&out));
+        let text = both(&out);
+        assert!(
+            text.contains("Ada\\u001b]52;c;"),
+            "{what} shows the escape as text: {text:?}"
+        );
+        assert_no_terminal_controls(&text, what);
+    }
+
+    // CSV into a pipe or a file is data and stays exact; only on a terminal is it escaped.
+    let csv = env.ok(&["list", "contacts", "--format", "csv"]);
+    assert!(csv.contains(HOSTILE), "{csv:?}");
+
+    // The import report: a header that is not a field, a file name, a bad row.
+    let file = env.dir.path().join(format!("people{HOSTILE}.csv"));
+    std::fs::write(&file, format!("First name,Nickname{HOSTILE}\nBob,x\n")).unwrap();
+    let out = env.run(&["import", file.to_str().unwrap(), "--section", "contacts", "--dry-run"]);
+    assert_no_terminal_controls(&both(&out), "the import report");
+    let out = env.run(&["import", file.to_str().unwrap(), "--section", "nowhere"]);
+    assert!(!out.status.success());
+    assert_no_terminal_controls(&both(&out), "an import error");
+
+    // A plugin's name, and the reminders its rule makes.
+    let dir = env.dir.path().join("evil-rule");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "id = \"evil-rule\"\nname = \"Evil\\u001B]52;c;ZXZpbA==\\u0007\"\nversion = \"1.0.0\"\napi = \"1.0.0\"\n\
+         kinds = [\"reminder-rule\"]\nruntime = \"rhai\"\nentry = \"rule.rhai\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rule.rhai"),
+        "fn sections() { [\"contacts\"] }\n\
+         fn reminders(now, utc_offset, records) {\n\
+             let out = [];\n\
+             for r in records { out.push(#{ record_id: r.id, key: \"k\", due: now - 60, title: \"Call\\u001b]52;c;ZXZpbA==\\u0007\" }); }\n\
+             out\n\
+         }\n",
+    )
+    .unwrap();
+    let out = env.run(&["plugin", "install", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", both(&out));
+    assert_no_terminal_controls(&both(&out), "plugin install");
+    let out = env.run(&["plugin", "list"]);
+    assert!(both(&out).contains("evil-rule"), "{}", both(&out));
+    assert_no_terminal_controls(&both(&out), "plugin list");
+    let out = env.run(&["reminders"]);
+    let text = both(&out);
+    assert!(
+        text.contains("Call\\u001b]52"),
+        "the plugin's reminder is shown, escaped: {text:?}"
+    );
+    assert_no_terminal_controls(&text, "reminders");
+}

@@ -12,7 +12,9 @@ fn main() -> ExitCode {
         Err(e) if cardbase_desktop::cli::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // One line a person can act on; the cause chain joined by ": ".
-            eprintln!("cardbase: {}", format!("{e:#}").replace('\n', " "));
+            // Escaped: errors name files and values, which may hold terminal controls.
+            let line = format!("cardbase: {}", format!("{e:#}").replace('\n', " "));
+            eprintln!("{}", cardbase_desktop::cli::terminal::escape(&line));
             ExitCode::FAILURE
         }
     }

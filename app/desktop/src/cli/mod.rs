@@ -8,7 +8,7 @@ mod passphrase;
 mod plugin;
 mod records;
 mod schema;
-mod terminal;
+pub mod terminal;
 mod transfer;
 
 use anyhow::{Context, Result, bail};

@@ -2,7 +2,7 @@
 //! check and run a plugin under the real limits without the app.
 
 use super::Ctx;
-use super::terminal::{say, say_err};
+use super::terminal::{DataOut, say, say_err};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::Query;
 use cardbase_engine::plugin::{PluginEntry, PluginValue};
@@ -264,7 +264,6 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let mut source = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
         let mut session = importer.start(&name)?;
         let (mut good, mut bad) = (0usize, 0usize);
-        let mut out = std::io::stdout().lock();
         let mut chunk = vec![0; cardbase_engine::import::plugin_reader::CHUNK_BYTES];
         loop {
             let n =
@@ -280,7 +279,8 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
                 } else {
                     good += 1;
                 }
-                writeln!(out, "{}", entry_json(e))?;
+                // A plugin's output, shown as JSON: escaped as everything else is.
+                say!("{}", entry_json(e))?;
             }
             if n == 0 {
                 break;
@@ -294,7 +294,7 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let vault = ctx.open()?;
         let mut out: Box<dyn Write> = match &args.out {
             Some(p) => Box::new(std::io::BufWriter::new(cardbase_workflows::atomic::create_private(p)?)),
-            None => Box::new(std::io::stdout().lock()),
+            None => Box::new(DataOut::new()),
         };
         let stats = vault.export_with_plugin(&Query::section(section), exporter, &mut out, &mut |_, _| true)?;
         format!("{} records, {} bytes", stats.records, stats.bytes)

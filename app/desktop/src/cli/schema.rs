@@ -1,12 +1,13 @@
 //! `cardbase schema ...`: edit sections and fields. Every edit is a migration in the vault;
 //! renaming never touches data, and deleting moves to the bin.
 
-use super::terminal::say;
+use super::terminal::{DataOut, say};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::schema::edit::FieldChange;
 use cardbase_engine::schema::{FieldSpec, SchemaFile};
 use cardbase_engine::{FieldType, Vault};
 use clap::{Args, Subcommand};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -282,7 +283,11 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
                             source,
                         })
                 })?,
-                None => print!("{text}"),
+                None => {
+                    let mut out = DataOut::new();
+                    out.write_all(text.as_bytes())?;
+                    out.flush()?;
+                }
             }
         }
         C::Import { file } => {
