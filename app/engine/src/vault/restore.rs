@@ -32,12 +32,15 @@ impl Vault {
     /// `passphrase` and pass [`Vault::check`]; otherwise nothing is changed. The current vault
     /// (if any) must not be open anywhere; it is kept, byte for byte, as
     /// `backups/<name>-<time>-before-restore.cardbase`. Afterwards the vault opens with the
-    /// backup's passphrase.
+    /// backup's passphrase. When `vault` is a symbolic link, the file it points to is replaced
+    /// and the link stays; the kept copy goes beside the link, with the automatic backups.
     pub fn restore_backup(vault: &Path, backup: &Path, passphrase: &Passphrase) -> Result<Restored> {
         sniff(backup).map_err(|e| match e {
             Error::VaultMissing(p) => Error::NoBackup(p),
             e => e,
         })?;
+        let named = vault;
+        let vault = &follow_links(vault)?;
         if vault.is_dir() {
             return Err(Error::IsDirectory(vault.to_path_buf()));
         }
@@ -69,7 +72,7 @@ impl Vault {
         };
 
         let kept = match lock {
-            Some(_) => match keep(vault) {
+            Some(_) => match keep(vault, named) {
                 Ok(kept) => Some(kept),
                 Err(e) => {
                     remove_database(&staged);
@@ -115,12 +118,12 @@ fn stage(backup: &Path, staged: &Path, passphrase: &Passphrase) -> Result<CheckR
 }
 
 /// Keeps the vault as it is — the file and, after a crash, its write-ahead log — under
-/// `backups/`, then clears the log beside the vault so it cannot be replayed onto the
-/// restored file. Returns the kept copy's path.
-fn keep(vault: &Path) -> Result<PathBuf> {
-    let dir = backup_dir(vault);
+/// `backups/` beside `named` (the path the user knows it by), then clears the log beside the
+/// vault so it cannot be replayed onto the restored file. Returns the kept copy's path.
+fn keep(vault: &Path, named: &Path) -> Result<PathBuf> {
+    let dir = backup_dir(named);
     private_files::own_dir(&dir).map_err(io_error(&dir))?;
-    let stem = vault
+    let stem = named
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
@@ -139,8 +142,32 @@ fn keep(vault: &Path) -> Result<PathBuf> {
     rename(&partial, &kept)?;
     remove_if_exists(&wal)?;
     remove_if_exists(&sidecar(vault, "-shm"))?;
-    prune_backups(vault, KEPT_REASON)?;
+    prune_backups(named, KEPT_REASON)?;
     Ok(kept)
+}
+
+/// The file a path names once symbolic links are followed (it need not exist): a rename onto
+/// a link would replace the link and leave the file it points to as it was.
+fn follow_links(path: &Path) -> Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many links as Linux follows before it gives up (ELOOP).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let to = std::fs::read_link(&path).map_err(io_error(&path))?;
+                // A relative link is relative to its folder; `join` keeps an absolute one.
+                path = match path.parent() {
+                    Some(dir) => dir.join(to),
+                    None => to,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(Error::Io {
+        path,
+        source: std::io::Error::other("too many levels of symbolic links"),
+    })
 }
 
 /// Removes a database file with its write-ahead log and shared-memory file, if they exist.
