@@ -101,7 +101,7 @@ pub fn records(
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(DataOut::new());
+            let mut w = csv::Writer::from_writer(DataOut::stdout());
             let mut header = vec!["id".to_string()];
             header.extend(columns.0.iter().map(|f| f.key.clone()));
             w.write_record(&header)?;
@@ -231,7 +231,7 @@ pub fn stats(section: &Section, q: &StatsQuery, rows: &[StatsRow], format: Forma
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(DataOut::new());
+            let mut w = csv::Writer::from_writer(DataOut::stdout());
             let mut h = vec![q.group_by.clone().unwrap_or_else(|| "group".into()), "count".into()];
             h.extend(q.aggregates.iter().map(|a| format!("{}:{}", a.func.name(), a.field)));
             w.write_record(&h)?;

@@ -294,7 +294,7 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let vault = ctx.open()?;
         let mut out: Box<dyn Write> = match &args.out {
             Some(p) => Box::new(std::io::BufWriter::new(cardbase_workflows::atomic::create_private(p)?)),
-            None => Box::new(DataOut::new()),
+            None => Box::new(DataOut::stdout()),
         };
         let stats = vault.export_with_plugin(&Query::section(section), exporter, &mut out, &mut |_, _| true)?;
         format!("{} records, {} bytes", stats.records, stats.bytes)

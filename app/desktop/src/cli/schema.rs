@@ -284,7 +284,7 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
                         })
                 })?,
                 None => {
-                    let mut out = DataOut::new();
+                    let mut out = DataOut::stdout();
                     out.write_all(text.as_bytes())?;
                     out.flush()?;
                 }

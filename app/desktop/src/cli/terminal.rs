@@ -101,7 +101,8 @@ pub struct DataOut {
 }
 
 impl DataOut {
-    pub fn new() -> DataOut {
+    /// On the process's stdout.
+    pub fn stdout() -> DataOut {
         let out = std::io::stdout();
         DataOut {
             terminal: out.is_terminal(),
