@@ -281,6 +281,11 @@ fn run_command(cli: Cli) -> Result<()> {
         },
         Command::History { id } => records::history(&ctx.open()?, &id),
         Command::Undo => match ctx.open()?.undo()? {
+            // The records of that change may all be gone since (their section in the bin).
+            Some(ids) if ids.is_empty() => {
+                say!("Undone; the records it changed are no longer in the vault.")?;
+                Ok(())
+            }
             Some(ids) => {
                 let ids: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
                 say!("Undone: {}.", ids.join(", "))?;
