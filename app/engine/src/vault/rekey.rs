@@ -33,8 +33,6 @@ impl Vault {
         let staged = sidecar(&self.path, REKEYING);
         // A copy left by a run that was cut short; ATTACH would open it instead of a new file.
         remove_staged(&staged)?;
-        // Private from the start: SQLite would make it with the umask's mode.
-        private_files::create_new(&staged).map_err(io_error(&staged))?;
         // The write-ahead log belongs to the old file: fold it in, so the log is empty when the
         // new file takes the vault's name and the old file is whole on its own.
         let (busy, _, _): (i64, i64, i64) = self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
@@ -45,8 +43,10 @@ impl Vault {
         }
         let size = std::fs::metadata(&self.path).map_err(io_error(&self.path))?.len();
         ensure_room(&self.path, size + SLACK)?;
-        let written = self
-            .export_rekeyed(&staged, new)
+        // Private from the start: SQLite would make it with the umask's mode.
+        let written = private_files::create_new(&staged)
+            .map_err(io_error(&staged))
+            .and_then(|_| self.export_rekeyed(&staged, new))
             .and_then(|()| sync_file(&staged))
             .and_then(|()| verify(&staged, new));
         if let Err(e) = written {
