@@ -751,3 +751,228 @@ fn tasks_and_events_are_listed_by_when_they_are_due() {
     assert!(out.starts_with("Snoozed until"), "{out}");
     assert!(!env.ok(&["reminders"]).contains("Birthday: Ada"));
 }
+
+#[test]
+fn a_listing_cut_short_by_head_ends_quietly_and_successfully() {
+    let env = Env::new();
+    {
+        let mut vault = Vault::create(&env.vault, &Passphrase::new(PASS), Preset::Personal).unwrap();
+        for i in 0..3000 {
+            let name = format!("Person {i}");
+            vault
+                .create_record_from_text("contacts", &[("first_name", name.as_str())])
+                .unwrap();
+        }
+    }
+    for format in ["table", "csv", "json"] {
+        // As `cardbase list contacts | head -1`: the reader takes one line and goes away.
+        let mut child = env
+            .command(&["list", "contacts", "--limit", "3000", "--format", format], PASS)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!first.is_empty(), "{format}");
+        assert_eq!(out.status.code(), Some(0), "{format}: {err}");
+        assert_eq!(err, "", "{format}: nothing on stderr");
+    }
+}
+
+/// `cardbase ARGS` run under umask 022, the usual default, which leaves new files readable by
+/// everyone unless the app says otherwise.
+fn under_umask_022(env: &Env, args: &[&str], new_passphrase: Option<&str>) {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "umask 022; exec \"$0\" \"$@\"", env!("CARGO_BIN_EXE_cardbase")])
+        .args(args)
+        .env("CARDBASE_VAULT", &env.vault)
+        .env("CARDBASE_PASSPHRASE", PASS)
+        .env("CARDBASE_BACKUP_PASSPHRASE", PASS)
+        .env("XDG_DATA_HOME", env.dir.path().join("xdg"))
+        .env("XDG_CACHE_HOME", env.dir.path().join("cache"));
+    if let Some(p) = new_passphrase {
+        cmd.env("CARDBASE_NEW_PASSPHRASE", p);
+    }
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "cardbase {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_the_app_writes_are_private_and_its_folders_too_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    // The vault in a folder the app makes, as the default data folder is made.
+    let env = Env {
+        vault: env.dir.path().join("data").join("test.cardbase"),
+        dir: env.dir,
+    };
+    under_umask_022(&env, &["init"], None);
+    under_umask_022(
+        &env,
+        &["add", "links", "--set", "title=Bank", "--set", "password=s3cret!"],
+        None,
+    );
+    under_umask_022(&env, &["backup"], None);
+    let backup = env.dir.path().join("copy.cardbase");
+    under_umask_022(&env, &["backup", "--out", backup.to_str().unwrap()], None);
+    under_umask_022(
+        &env,
+        &["schema", "add-field", "links", "notes2", "--type", "text"],
+        None,
+    );
+    let csv = env.dir.path().join("links.csv");
+    let secrets = env.dir.path().join("secrets.csv");
+    let xlsx = env.dir.path().join("links.xlsx");
+    under_umask_022(&env, &["export", "links", "--out", csv.to_str().unwrap()], None);
+    under_umask_022(
+        &env,
+        &["export", "links", "--show-secrets", "--out", secrets.to_str().unwrap()],
+        None,
+    );
+    under_umask_022(&env, &["export", "links", "--out", xlsx.to_str().unwrap()], None);
+    under_umask_022(&env, &["restore", backup.to_str().unwrap()], None);
+    under_umask_022(&env, &["passwd"], Some("another long passphrase"));
+
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let data = env.vault.parent().unwrap();
+    let backups = data.join("backups");
+    assert_eq!(mode(data), 0o700, "the data folder");
+    assert_eq!(mode(&backups), 0o700, "the backups folder");
+    let mut files = vec![env.vault.clone(), backup, csv, secrets, xlsx];
+    files.extend(std::fs::read_dir(&backups).unwrap().map(|e| e.unwrap().path()));
+    assert!(
+        files.len() >= 7,
+        "a backup by hand, before the schema change, before the restore: {files:?}"
+    );
+    for file in files {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
+#[test]
+fn a_new_vault_or_passphrase_must_be_at_least_eight_characters() {
+    let env = Env::new();
+    let err = env.fails(&["init"], "x");
+    assert!(
+        err.contains("too weak") && err.contains("at least 8 characters"),
+        "{err}"
+    );
+    assert!(!env.vault.exists(), "no vault is made");
+    env.fails(&["init"], "aaaaaaaaaa");
+    env.ok(&["init"]);
+    for weak in ["1", "short", "abababab"] {
+        let out = env
+            .command(&["passwd"], PASS)
+            .env("CARDBASE_NEW_PASSPHRASE", weak)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains("too weak"), "{weak}: {err}");
+    }
+    env.ok(&["check"]);
+}
+
+/// Terminal escapes a hostile file, record or plugin could carry: OSC 52 (writes the
+/// clipboard), a CSI that clears the screen, a C1 CSI, a bell and a carriage return that
+/// would overwrite what the line said.
+const HOSTILE: &str = "\u{1b}]52;c;ZXZpbA==\u{7}\u{1b}[2J\u{9b}31m\rOK";
+
+/// Fails if `text` holds a control character a terminal acts on (tabs and line ends aside).
+#[track_caller]
+fn assert_no_terminal_controls(text: &str, what: &str) {
+    let raw: Vec<char> = text
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n' && c != '\t')
+        .collect();
+    assert!(raw.is_empty(), "{what} prints raw control characters {raw:?}: {text:?}");
+}
+
+fn both(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn control_characters_from_records_files_and_plugins_never_reach_the_terminal() {
+    let env = Env::init("personal");
+    let first = format!("first_name=Ada{HOSTILE}");
+    let id = env.add("contacts", &[&first, "last_name=Lovelace"]);
+    let id = id.to_string();
+    env.ok(&["edit", &id, "--set", &format!("last_name=Ada{HOSTILE}")]);
+    for (what, args) in [
+        ("list", vec!["list", "contacts"]),
+        ("list --format json", vec!["list", "contacts", "--format", "json"]),
+        ("get", vec!["get", id.as_str()]),
+        ("search", vec!["search", "Ada"]),
+        ("history", vec!["history", id.as_str()]),
+    ] {
+        let out = env.run(&args);
+        assert!(out.status.success(), "{what}: {}", both(&out));
+        let text = both(&out);
+        assert!(
+            text.contains("Ada\\u001b]52;c;"),
+            "{what} shows the escape as text: {text:?}"
+        );
+        assert_no_terminal_controls(&text, what);
+    }
+
+    // CSV into a pipe or a file is data and stays exact; only on a terminal is it escaped.
+    let csv = env.ok(&["list", "contacts", "--format", "csv"]);
+    assert!(csv.contains(HOSTILE), "{csv:?}");
+
+    // The import report: a header that is not a field, a file name, a bad row.
+    let file = env.dir.path().join(format!("people{HOSTILE}.csv"));
+    std::fs::write(&file, format!("First name,Nickname{HOSTILE}\nBob,x\n")).unwrap();
+    let out = env.run(&["import", file.to_str().unwrap(), "--section", "contacts", "--dry-run"]);
+    assert_no_terminal_controls(&both(&out), "the import report");
+    let out = env.run(&["import", file.to_str().unwrap(), "--section", "nowhere"]);
+    assert!(!out.status.success());
+    assert_no_terminal_controls(&both(&out), "an import error");
+
+    // A plugin's name, and the reminders its rule makes.
+    let dir = env.dir.path().join("evil-rule");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "id = \"evil-rule\"\nname = \"Evil\\u001B]52;c;ZXZpbA==\\u0007\"\nversion = \"1.0.0\"\napi = \"1.0.0\"\n\
+         kinds = [\"reminder-rule\"]\nruntime = \"rhai\"\nentry = \"rule.rhai\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rule.rhai"),
+        "fn sections() { [\"contacts\"] }\n\
+         fn reminders(now, utc_offset, records) {\n\
+             let out = [];\n\
+             for r in records { out.push(#{ record_id: r.id, key: \"k\", due: now - 60, title: \"Call\\u001b]52;c;ZXZpbA==\\u0007\" }); }\n\
+             out\n\
+         }\n",
+    )
+    .unwrap();
+    let out = env.run(&["plugin", "install", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", both(&out));
+    assert_no_terminal_controls(&both(&out), "plugin install");
+    let out = env.run(&["plugin", "list"]);
+    assert!(both(&out).contains("evil-rule"), "{}", both(&out));
+    assert_no_terminal_controls(&both(&out), "plugin list");
+    let out = env.run(&["reminders"]);
+    let text = both(&out);
+    assert!(
+        text.contains("Call\\u001b]52"),
+        "the plugin's reminder is shown, escaped: {text:?}"
+    );
+    assert_no_terminal_controls(&text, "reminders");
+}

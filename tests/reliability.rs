@@ -1,7 +1,8 @@
 //! Reliability of the real `cardbase` binary: killed at any moment it loses no committed change
 //! and leaves no half-done import (`crash`); damaged, foreign and unreachable files get one
 //! clear line and stay as they were (`bad_files`); backups are made before risky steps and
-//! restored safely (`backups`); a second process is turned away while the first carries on
+//! restored safely (`backups`); a full disk fails a change with a plain word and costs nothing
+//! (`full_disk`); a second process is turned away while the first carries on
 //! (`concurrency`); and no record text or passphrase shows up anywhere outside the encrypted
 //! file (`secrecy`).
 
@@ -18,6 +19,8 @@ mod concurrency;
 mod crash;
 #[path = "reliability/exports.rs"]
 mod exports;
+#[path = "reliability/full_disk.rs"]
+mod full_disk;
 #[path = "reliability/secrecy.rs"]
 mod secrecy;
 

@@ -7,6 +7,7 @@ use crate::baseline::{self, Fts};
 use crate::figures::{Spread, cpu_self, peak_kb, percentile, reset_peak, time};
 use crate::{desktop, generate, plugins};
 use anyhow::{Context, Result, ensure};
+use cardbase_engine::export::formulas::Formulas;
 use cardbase_engine::export::writers::{self, CsvProfile};
 use cardbase_engine::import::{self, ImportOptions, OpenOptions};
 use cardbase_engine::schema::SchemaFile;
@@ -596,7 +597,7 @@ pub fn run(o: &Options) -> Result<Report> {
             time(runs, || {
                 let (sheet, _) = vault.export_sheet(&Query::section(SECTION), &[], false)?;
                 let mut out = std::io::BufWriter::new(std::fs::File::create(&out_csv)?);
-                Ok(writers::write_csv(sheet, &CsvProfile::Utf8Bom, &mut out)?.rows)
+                Ok(writers::write_csv(sheet, &CsvProfile::Utf8Bom, Formulas::Defuse, &mut out)?.rows)
             })
         })?;
         let mut csv_row = Row::secs("h", "export CSV (engine)", &times).usage(&u);

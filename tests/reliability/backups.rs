@@ -289,3 +289,39 @@ fn restoring_over_a_vault_whose_process_was_killed_keeps_its_last_changes() {
         "the kept copy has the three changes"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn restoring_through_a_symlinked_vault_path_replaces_the_file_it_points_to_and_keeps_the_link() {
+    // The vault lives elsewhere (a synced folder, say) and the usual path is a link to it.
+    let env = Env::init("personal");
+    let real = env.dir.path().join("synced").join("real.cardbase");
+    std::fs::create_dir_all(real.parent().unwrap()).unwrap();
+    std::fs::rename(&env.vault, &real).unwrap();
+    std::os::unix::fs::symlink(Path::new("synced").join("real.cardbase"), &env.vault).unwrap();
+    env.add("contacts", &["first_name=Ada"]);
+    let backup = env.dir.path().join("copy.cardbase");
+    env.ok(&["backup", "--out", backup.to_str().unwrap()]);
+    env.add("contacts", &["first_name=Bob"]);
+
+    let out = restore(&env, &backup, Some(PASS));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        std::fs::symlink_metadata(&env.vault).unwrap().file_type().is_symlink(),
+        "the link is still a link"
+    );
+    assert_eq!(
+        count(&open(&real), "contacts"),
+        1,
+        "the file it points to holds the backup's one contact"
+    );
+    assert_eq!(env.ids(&["contacts"]).len(), 1, "and the vault's usual path opens it");
+    let kept = kept_copies(&env);
+    assert_eq!(
+        kept.len(),
+        1,
+        "the vault as it was is kept beside the path the user gave: {kept:?}"
+    );
+    assert_eq!(count(&open(&kept[0]), "contacts"), 2);
+    assert!(!real.with_file_name("real.cardbase.restoring").exists());
+}

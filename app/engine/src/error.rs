@@ -31,12 +31,19 @@ pub enum Error {
     NotWritable { path: PathBuf, reason: String },
     #[error("no space left for vault {} (the disk is full); free some space and try again", .0.display())]
     DiskFull(PathBuf),
+    /// Checked before a step that writes a second copy of the vault (a passphrase change).
+    #[error("the disk is full: vault {} needs about {} KiB free beside it for this and only {} KiB are; free some space and try again", .path.display(), .needed / 1024, .free / 1024)]
+    NoRoom { path: PathBuf, needed: u64, free: u64 },
     #[error("no backup at {}", .0.display())]
     NoBackup(PathBuf),
     #[error("backup {} is damaged ({} problems, the first: {})", .path.display(), .problems.len(), .problems.first().map(String::as_str).unwrap_or_default())]
     BackupDamaged { path: PathBuf, problems: Vec<String> },
     #[error("the passphrase must not be empty")]
     EmptyPassphrase,
+    #[error(
+        "the passphrase is too weak: use at least {min_chars} characters, not one or two repeated (several words are the easiest to remember); nothing was changed"
+    )]
+    WeakPassphrase { min_chars: usize },
     #[error("{}: {source}", .path.display())]
     Io { path: PathBuf, source: std::io::Error },
 
@@ -101,7 +108,7 @@ impl Error {
     /// Whether the disk (or the user's quota) had no room for a change.
     pub fn is_disk_full(&self) -> bool {
         match self {
-            Error::DiskFull(_) => true,
+            Error::DiskFull(_) | Error::NoRoom { .. } => true,
             Error::Sql(e) => e.sqlite_error_code() == Some(rusqlite::ffi::ErrorCode::DiskFull),
             _ => false,
         }

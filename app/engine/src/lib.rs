@@ -25,6 +25,7 @@ pub mod export;
 pub mod ids;
 pub mod import;
 pub mod plugin;
+pub mod private_files;
 pub mod query;
 pub mod records;
 pub mod reminders;

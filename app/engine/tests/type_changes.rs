@@ -241,3 +241,32 @@ fn a_records_history_shows_the_change_of_a_fields_type() {
         "{history:?}"
     );
 }
+
+#[test]
+fn undo_after_a_type_change_undoes_the_edit_in_the_type_the_field_has_now() {
+    let mut v = client_base();
+    let ids = orgs_with(&mut v, "size", FieldType::Text, &["about ten"]);
+    let other = orgs_with(&mut v, "rank", FieldType::Text, &["7"]);
+    set(&mut v, ids[0], &[("size", "12")]);
+    set(&mut v, other[0], &[("rank", "8")]);
+    retype(&mut v, "size", FieldType::Number);
+    retype(&mut v, "rank", FieldType::Number);
+
+    // The last edit: "7" before it is a number too, so it comes back as one.
+    assert_eq!(v.undo().unwrap(), Some(vec![other[0]]));
+    assert_eq!(shown(&v, other[0], "rank"), "7");
+    // "about ten" is no number: the field is empty, as the type change would have left it,
+    // and the value is kept for a change back.
+    assert_eq!(v.undo().unwrap(), Some(vec![ids[0]]));
+    assert_eq!(shown(&v, ids[0], "size"), "");
+    // Only then the records' creations, newest first.
+    assert_eq!(v.undo().unwrap(), Some(vec![other[0]]));
+    assert_eq!(v.undo().unwrap(), Some(vec![ids[0]]));
+    v.restore_record(ids[0]).unwrap();
+    retype(&mut v, "size", FieldType::Text);
+    assert_eq!(
+        shown(&v, ids[0], "size"),
+        "about ten",
+        "back in its old type, the value is back"
+    );
+}

@@ -26,22 +26,7 @@ pub fn partial_path(path: &Path) -> PathBuf {
 /// Creates (or empties) a file that only its owner can read and write, whatever the umask:
 /// exports hold the user's records.
 pub fn create_private(path: &Path) -> Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        options.mode(0o600);
-        let file = options.open(path).map_err(Error::io(path))?;
-        // An older file of this name keeps its mode through `open`: set it.
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(Error::io(path))?;
-        Ok(file)
-    }
-    #[cfg(not(unix))]
-    {
-        options.open(path).map_err(Error::io(path))
-    }
+    cardbase_engine::private_files::create(path).map_err(Error::io(path))
 }
 
 /// Writes `path` through `write`, which gets the partial file's path (for writers that open

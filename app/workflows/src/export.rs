@@ -3,6 +3,7 @@
 //! short never leaves half a file where the user's old one was.
 
 use crate::{Error, Plugins, Progress, Result, atomic};
+use cardbase_engine::export::formulas::Formulas;
 use cardbase_engine::export::writers::{self, CsvProfile, ExportStats, HtmlLayout};
 use cardbase_engine::{Query, Vault};
 use cardbase_plugin_host::manifest::Kind;
@@ -206,6 +207,8 @@ pub struct ExportRequest {
     pub path: PathBuf,
     /// Write secret fields instead of masking them.
     pub show_secrets: bool,
+    /// CSV: mark text a spreadsheet would run as a formula (the default), or write it raw.
+    pub formulas: Formulas,
 }
 
 impl ExportRequest {
@@ -221,6 +224,7 @@ impl ExportRequest {
             format,
             path: path.to_path_buf(),
             show_secrets: false,
+            formulas: Formulas::Defuse,
         }
     }
 
@@ -231,6 +235,7 @@ impl ExportRequest {
             format: Format::Xlsx,
             path: path.to_path_buf(),
             show_secrets: false,
+            formulas: Formulas::Defuse,
         }
     }
 }
@@ -292,9 +297,9 @@ pub fn run(
             let (sheet, keys) = vault.export_sheet(query, columns, request.show_secrets)?;
             let stats = match format {
                 Format::Xlsx => atomic::write_path(path, |partial| Ok(writers::write_xlsx(vec![sheet], partial)?))?,
-                Format::Csv(kind) => {
-                    atomic::write_file(path, |out| Ok(writers::write_csv(sheet, &kind.profile(), out)?))?
-                }
+                Format::Csv(kind) => atomic::write_file(path, |out| {
+                    Ok(writers::write_csv(sheet, &kind.profile(), request.formulas, out)?)
+                })?,
                 Format::Html(layout) => atomic::write_file(path, |out| Ok(writers::write_html(sheet, *layout, out)?))?,
                 Format::Text => atomic::write_file(path, |out| Ok(writers::write_text(sheet, out)?))?,
                 Format::JsonLines => atomic::write_file(path, |out| Ok(writers::write_json_lines(sheet, &keys, out)?))?,

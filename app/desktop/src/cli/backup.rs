@@ -3,6 +3,7 @@
 //! touches the vault, and keeps the vault as it was under `backups/`.
 
 use super::passphrase;
+use super::terminal::say;
 use anyhow::{Context, Result};
 use cardbase_engine::Vault;
 use std::path::Path;
@@ -16,10 +17,10 @@ pub fn restore(vault: &Path, backup: &Path) -> Result<()> {
     let pass = passphrase::backup()?;
     let restored = Vault::restore_backup(vault, backup, &pass).with_context(unchanged)?;
     if let Some(kept) = &restored.kept {
-        println!(
+        say!(
             "Kept the vault as it was in {} (it opens with its old passphrase).",
             kept.display()
-        );
+        )?;
     }
     let counts: Vec<String> = restored
         .report
@@ -27,11 +28,11 @@ pub fn restore(vault: &Path, backup: &Path) -> Result<()> {
         .iter()
         .map(|(section, n)| format!("{section}: {n}"))
         .collect();
-    println!(
+    say!(
         "Restored {} to {} ({}); the vault now opens with the backup's passphrase.",
         backup.display(),
         vault.display(),
         counts.join(", ")
-    );
+    )?;
     Ok(())
 }

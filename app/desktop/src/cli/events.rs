@@ -2,6 +2,7 @@
 //! the follow-up in the same step), and list a record's events.
 
 use super::records::parse_id;
+use super::terminal::say;
 use super::{Format, moment};
 use anyhow::{Context, Result};
 use cardbase_engine::Vault;
@@ -87,7 +88,7 @@ pub fn run(vault: &mut Vault, command: EventCommand) -> Result<()> {
         EventCommand::Add { record, plan: args } => {
             let record = parse_id(&record)?;
             let id = vault.plan_event(record, &plan(args)?)?;
-            println!("{id}");
+            say!("{id}")?;
             Ok(())
         }
         EventCommand::Done {
@@ -113,8 +114,8 @@ pub fn run(vault: &mut Vault, command: EventCommand) -> Result<()> {
                 None => None,
             };
             match vault.complete_event(event, &result, notes.as_deref(), next.as_ref())? {
-                Some(id) => println!("Done; follow-up #{id} planned."),
-                None => println!("Done."),
+                Some(id) => say!("Done; follow-up #{id} planned.")?,
+                None => say!("Done.")?,
             }
             Ok(())
         }

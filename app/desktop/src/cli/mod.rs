@@ -8,12 +8,14 @@ mod passphrase;
 mod plugin;
 mod records;
 mod schema;
+pub mod terminal;
 mod transfer;
 
 use anyhow::{Context, Result, bail};
-use cardbase_engine::{Preset, Vault, schema::SchemaFile};
+use cardbase_engine::{Preset, Vault, private_files, schema::SchemaFile};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
+use terminal::{say, say_err};
 
 /// Cardbase: your contacts, clients, tasks, notes, links and events in one encrypted file.
 ///
@@ -192,6 +194,19 @@ pub fn run(cli: Cli) -> Result<()> {
     run_command(cli).map_err(|e| about_vault(e, vault))
 }
 
+/// Whether printing failed because stdout's reader closed the pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        let io = c
+            .downcast_ref::<std::io::Error>()
+            .or_else(|| match c.downcast_ref::<csv::Error>()?.kind() {
+                csv::ErrorKind::Io(io) => Some(io),
+                _ => None,
+            });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
 /// A database error from inside a command names the vault, and says what to do when the
 /// disk is full or the file turns out to be damaged.
 fn about_vault(e: anyhow::Error, vault: Option<PathBuf>) -> anyhow::Error {
@@ -242,7 +257,7 @@ fn run_command(cli: Cli) -> Result<()> {
             };
             let pass = passphrase::new(passphrase::ENV, ctx.passphrase_file.as_deref())?;
             let vault = Vault::create_with_schema(&ctx.path, &pass, &file)?;
-            println!("Created vault {} ({}).", vault.path().display(), file.name);
+            say!("Created vault {} ({}).", vault.path().display(), file.name)?;
             Ok(())
         }
         Command::Sections => output::sections(&ctx.open()?),
@@ -266,9 +281,14 @@ fn run_command(cli: Cli) -> Result<()> {
         },
         Command::History { id } => records::history(&ctx.open()?, &id),
         Command::Undo => match ctx.open()?.undo()? {
+            // The records of that change may all be gone since (their section in the bin).
+            Some(ids) if ids.is_empty() => {
+                say!("Undone; the records it changed are no longer in the vault.")?;
+                Ok(())
+            }
             Some(ids) => {
                 let ids: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
-                println!("Undone: {}.", ids.join(", "));
+                say!("Undone: {}.", ids.join(", "))?;
                 Ok(())
             }
             None => bail!("there is nothing to undo"),
@@ -299,37 +319,37 @@ fn run_command(cli: Cli) -> Result<()> {
             )?;
             warn_plugin_problems(&mut plugins);
             for e in &failed {
-                eprintln!("warning: {}", e.message);
+                say_err!("warning: {}", e.message);
             }
             for r in &due {
                 match format {
-                    Format::Json => println!("{}", serde_json::to_string(r)?),
-                    _ => println!(
+                    Format::Json => say!("{}", serde_json::to_string(r)?)?,
+                    _ => say!(
                         "{}  {}  (#{}, {})",
                         r.due.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M"),
                         r.title,
                         r.record,
                         r.id
-                    ),
+                    )?,
                 }
             }
             if due.is_empty() && format == Format::Table {
-                println!("Nothing is due.");
+                say!("Nothing is due.")?;
             }
             Ok(())
         }
         Command::Snooze { reminder, until } => {
             let until = moment(&until)?;
             ctx.open()?.snooze_reminder(&reminder, until)?;
-            println!(
+            say!(
                 "Snoozed until {}.",
                 until.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
-            );
+            )?;
             Ok(())
         }
         Command::Dismiss { reminder } => {
             ctx.open()?.dismiss_reminder(&reminder)?;
-            println!("Dismissed.");
+            say!("Dismissed.")?;
             Ok(())
         }
         Command::Import(args) => transfer::import(&mut ctx.open()?, args),
@@ -338,23 +358,29 @@ fn run_command(cli: Cli) -> Result<()> {
             let mut vault = ctx.open()?;
             let new = passphrase::new(passphrase::NEW_ENV, new_passphrase_file.as_deref())?;
             vault.change_passphrase(&new)?;
-            println!("Passphrase changed.");
+            say!("Passphrase changed.")?;
             Ok(())
         }
         Command::Backup { out } => {
             let vault = ctx.open()?;
-            let out = match out {
-                Some(o) => o,
-                None => default_backup_path(vault.path()),
+            // The backups folder beside the vault is the app's own: private even if it exists.
+            let (out, ours) = match out {
+                Some(o) => (o, false),
+                None => (default_backup_path(vault.path()), true),
             };
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+                let made = if ours {
+                    private_files::own_dir(dir)
+                } else {
+                    private_files::create_dir_all(dir)
+                };
+                made.with_context(|| format!("creating {}", dir.display()))?;
             }
             vault.backup_to(&out)?;
-            println!(
+            say!(
                 "Backed up to {} (encrypted with the vault's passphrase).",
                 out.display()
-            );
+            )?;
             Ok(())
         }
         Command::Plugin(cmd) => plugin::run(&ctx, cmd),
@@ -364,14 +390,14 @@ fn run_command(cli: Cli) -> Result<()> {
             let vault = ctx.open()?;
             let report = vault.check()?;
             for (section, n) in &report.records {
-                println!("{section}: {n} records");
+                say!("{section}: {n} records")?;
             }
             if report.problems.is_empty() {
-                println!("ok");
+                say!("ok")?;
                 Ok(())
             } else {
                 for p in &report.problems {
-                    println!("problem: {p}");
+                    say!("problem: {p}")?;
                 }
                 bail!(
                     "vault {} is damaged: {} problems (listed above); `cardbase restore FILE` puts a backup in its place",
@@ -392,7 +418,7 @@ fn plugin_host() -> Result<cardbase_workflows::Plugins> {
 /// others still work).
 fn warn_plugin_problems(plugins: &mut cardbase_workflows::Plugins) {
     for e in plugins.take_problems() {
-        eprintln!("warning: {e}");
+        say_err!("warning: {e}");
     }
 }
 

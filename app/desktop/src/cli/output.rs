@@ -1,13 +1,13 @@
 //! Printing records, schemas and aggregates as tables, JSON lines or CSV.
 
 use super::Format;
+use super::terminal::{self, DataOut, say};
 use anyhow::Result;
 use cardbase_engine::query::{StatsQuery, StatsRow};
 use cardbase_engine::records::Record;
 use cardbase_engine::schema::{Field, Section};
 use cardbase_engine::{FieldType, Value, Vault};
 use comfy_table::{Cell, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use std::io::Write;
 
 const MASK: &str = "••••••";
 const MAX_CELL: usize = 40;
@@ -22,12 +22,15 @@ pub fn cell(vault: &Vault, field: &Field, value: &Value, show_secrets: bool) -> 
     }
 }
 
+/// A table cell's text: one line, escaped before the table measures it (see
+/// [`terminal::escape`]), cut to [`MAX_CELL`] characters.
 fn short(text: &str) -> String {
     let one_line = text.replace(['\n', '\r'], " ");
+    let one_line = terminal::escape(&one_line);
     if one_line.chars().count() > MAX_CELL {
         one_line.chars().take(MAX_CELL - 1).collect::<String>() + "…"
     } else {
-        one_line
+        one_line.into_owned()
     }
 }
 
@@ -91,16 +94,14 @@ pub fn records(
     format: Format,
     show_secrets: bool,
 ) -> Result<()> {
-    let out = std::io::stdout();
-    let mut out = out.lock();
     match format {
         Format::Json => {
             for r in records {
-                writeln!(out, "{}", record_json(section, r, show_secrets))?;
+                say!("{}", record_json(section, r, show_secrets))?;
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = csv::Writer::from_writer(DataOut::stdout());
             let mut header = vec!["id".to_string()];
             header.extend(columns.0.iter().map(|f| f.key.clone()));
             w.write_record(&header)?;
@@ -118,7 +119,7 @@ pub fn records(
         Format::Table => {
             let mut t = table();
             let mut header = vec![Cell::new("#")];
-            header.extend(columns.0.iter().map(|f| Cell::new(&f.label)));
+            header.extend(columns.0.iter().map(|f| Cell::new(terminal::escape(&f.label))));
             t.set_header(header);
             for r in records {
                 let mut row = vec![Cell::new(r.id)];
@@ -132,7 +133,7 @@ pub fn records(
                 t.add_row(row);
             }
             if !records.is_empty() {
-                writeln!(out, "{t}")?;
+                say!("{t}")?;
             }
         }
     }
@@ -152,7 +153,7 @@ pub fn sections(vault: &Vault) -> Result<()> {
             if s.hidden { "hidden".into() } else { String::new() },
         ]);
     }
-    println!("{t}");
+    say!("{t}")?;
     Ok(())
 }
 
@@ -191,7 +192,7 @@ pub fn fields(vault: &Vault, section: &str, all: bool) -> Result<()> {
             opts.join("; "),
         ]);
     }
-    println!("{t}");
+    say!("{t}")?;
     Ok(())
 }
 
@@ -223,14 +224,14 @@ pub fn stats(section: &Section, q: &StatsQuery, rows: &[StatsRow], format: Forma
                         )
                     })
                     .collect();
-                println!(
+                say!(
                     "{}",
                     serde_json::json!({ "group": r.group, "count": r.count, "values": values })
-                );
+                )?;
             }
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(std::io::stdout());
+            let mut w = csv::Writer::from_writer(DataOut::stdout());
             let mut h = vec![q.group_by.clone().unwrap_or_else(|| "group".into()), "count".into()];
             h.extend(q.aggregates.iter().map(|a| format!("{}:{}", a.func.name(), a.field)));
             w.write_record(&h)?;
@@ -267,7 +268,7 @@ pub fn stats(section: &Section, q: &StatsQuery, rows: &[StatsRow], format: Forma
                 );
                 t.add_row(row);
             }
-            println!("{t}");
+            say!("{t}")?;
         }
     }
     Ok(())

@@ -25,12 +25,15 @@ pub fn given(file: Option<&Path>) -> Result<Option<Passphrase>> {
     from_sources(ENV, file)
 }
 
-/// A passphrase for a new vault (or a new passphrase for `passwd`): asked twice when prompted.
+/// A passphrase for a new vault (or a new passphrase for `passwd`): asked twice when prompted,
+/// and refused when too weak (see [`Passphrase::check_strength`]).
 pub fn new(env: &str, file: Option<&Path>) -> Result<Passphrase> {
     if let Some(p) = from_sources(env, file)? {
+        p.check_strength()?;
         return Ok(p);
     }
     let first = prompt("New passphrase: ", env)?;
+    first.check_strength()?;
     let second = prompt("Repeat the passphrase: ", env)?;
     if first.expose() != second.expose() {
         bail!("the two passphrases differ; nothing was changed");

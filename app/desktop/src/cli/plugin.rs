@@ -2,6 +2,7 @@
 //! check and run a plugin under the real limits without the app.
 
 use super::Ctx;
+use super::terminal::{DataOut, say, say_err};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::Query;
 use cardbase_engine::plugin::{PluginEntry, PluginValue};
@@ -99,46 +100,46 @@ pub fn run(ctx: &Ctx, command: PluginCommand) -> Result<()> {
             let mut plugins = super::plugin_host()?;
             let host = super::started(&mut plugins)?;
             let i = host.install(&path, &grant)?;
-            println!(
+            say!(
                 "Installed {} {} ({}, {}).",
                 i.manifest.id,
                 i.manifest.version,
                 kinds(&i.manifest.kinds),
                 i.manifest.runtime
-            );
+            )?;
             for c in cardbase_workflows::plugins::withheld(&i) {
-                println!("It asks for capability {c:?}, not granted (install again with --grant {c}).");
+                say!("It asks for capability {c:?}, not granted (install again with --grant {c}).")?;
             }
             Ok(())
         }
         PluginCommand::Remove { id } => {
             super::started(&mut super::plugin_host()?)?.remove(&id)?;
-            println!("Removed {id}.");
+            say!("Removed {id}.")?;
             Ok(())
         }
         PluginCommand::Enable { id } => {
             super::started(&mut super::plugin_host()?)?.set_enabled(&id, true)?;
-            println!("Enabled {id}.");
+            say!("Enabled {id}.")?;
             Ok(())
         }
         PluginCommand::Disable { id } => {
             super::started(&mut super::plugin_host()?)?.set_enabled(&id, false)?;
-            println!("Disabled {id}.");
+            say!("Disabled {id}.")?;
             Ok(())
         }
         PluginCommand::Grant { id, capability } => {
             super::started(&mut super::plugin_host()?)?.set_granted(&id, &capability, true)?;
-            println!("Granted {id} {capability}.");
+            say!("Granted {id} {capability}.")?;
             Ok(())
         }
         PluginCommand::Revoke { id, capability } => {
             super::started(&mut super::plugin_host()?)?.set_granted(&id, &capability, false)?;
-            println!("Took back {capability} from {id}.");
+            say!("Took back {capability} from {id}.")?;
             Ok(())
         }
         PluginCommand::Set { id, key, value } => {
             super::started(&mut super::plugin_host()?)?.set_config(&id, &key, &value)?;
-            println!("Set {id} {key} = {value:?}.");
+            say!("Set {id} {key} = {value:?}.")?;
             Ok(())
         }
         PluginCommand::Check { path } => check(&path),
@@ -181,7 +182,7 @@ fn list() -> Result<()> {
             caps.join(", "),
         ]);
     }
-    println!("{table}");
+    say!("{table}")?;
     Ok(())
 }
 
@@ -211,7 +212,7 @@ fn check(path: &Path) -> Result<()> {
     let started = Instant::now();
     let plugin = open(path, &[])?;
     let m = &plugin.manifest;
-    println!(
+    say!(
         "{} {}: {} ({}), plugin API {}: OK, loaded in {} ms.",
         m.id,
         m.version,
@@ -219,18 +220,18 @@ fn check(path: &Path) -> Result<()> {
         m.runtime,
         m.api,
         started.elapsed().as_millis()
-    );
+    )?;
     if let Some(i) = plugin.importer() {
         let fields = i.fields()?;
         let list: Vec<String> = fields.iter().map(|f| format!("{} ({})", f.key, f.kind)).collect();
-        println!("Importer fields: {}.", list.join(", "));
+        say!("Importer fields: {}.", list.join(", "))?;
     }
     if let Some(r) = plugin.reminder_rule() {
-        println!("Reminder rule over: {}.", r.sections()?.join(", "));
+        say!("Reminder rule over: {}.", r.sections()?.join(", "))?;
     }
     for c in &m.capabilities {
         let what = CAPABILITIES.iter().find(|(k, _)| k == c).map_or("", |(_, w)| *w);
-        println!("Asks for capability {c}: {what}.");
+        say!("Asks for capability {c}: {what}.")?;
     }
     Ok(())
 }
@@ -263,7 +264,6 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
         let mut source = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
         let mut session = importer.start(&name)?;
         let (mut good, mut bad) = (0usize, 0usize);
-        let mut out = std::io::stdout().lock();
         let mut chunk = vec![0; cardbase_engine::import::plugin_reader::CHUNK_BYTES];
         loop {
             let n =
@@ -279,7 +279,8 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
                 } else {
                     good += 1;
                 }
-                writeln!(out, "{}", entry_json(e))?;
+                // A plugin's output, shown as JSON: escaped as everything else is.
+                say!("{}", entry_json(e))?;
             }
             if n == 0 {
                 break;
@@ -292,10 +293,8 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
             .with_context(|| format!("plugin {id} is not an exporter"))?;
         let vault = ctx.open()?;
         let mut out: Box<dyn Write> = match &args.out {
-            Some(p) => Box::new(std::io::BufWriter::new(
-                std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
-            )),
-            None => Box::new(std::io::stdout().lock()),
+            Some(p) => Box::new(std::io::BufWriter::new(cardbase_workflows::atomic::create_private(p)?)),
+            None => Box::new(DataOut::stdout()),
         };
         let stats = vault.export_with_plugin(&Query::section(section), exporter, &mut out, &mut |_, _| true)?;
         format!("{} records, {} bytes", stats.records, stats.bytes)
@@ -314,11 +313,11 @@ fn run_plugin(ctx: &Ctx, args: RunArgs) -> Result<()> {
         }
         let found: Vec<_> = found.into_iter().filter(|r| r.id.starts_with("plugin:")).collect();
         for r in &found {
-            println!("{}", serde_json::to_string(r)?);
+            say!("{}", serde_json::to_string(r)?)?;
         }
         format!("{} reminders", found.len())
     };
-    eprintln!(
+    say_err!(
         "{id}: {summary} in {} ms; peak memory {}.",
         started.elapsed().as_millis(),
         peak_mb()
@@ -435,25 +434,25 @@ fn new(name: &str, kind: NewKind, runtime: NewRuntime, dir: Option<&Path>) -> Re
         )?;
     }
     let shown = folder.display();
-    println!(
+    say!(
         "Created {title} ({kind_name}, {}) in {shown}.",
         match runtime {
             NewRuntime::Wasm => "wasm",
             NewRuntime::Rhai => "rhai",
         }
-    );
+    )?;
     let job = match kind {
         NewKind::Importer => format!("--import {shown}/sample.{ext}"),
         NewKind::Exporter => "--export contacts".to_string(),
         NewKind::ReminderRule => "--rules".to_string(),
     };
     if runtime == NewRuntime::Wasm {
-        println!("Test and build it:");
-        println!("  cd {shown} && cargo test && cargo build --release --target wasm32-wasip2 --target-dir target");
+        say!("Test and build it:")?;
+        say!("  cd {shown} && cargo test && cargo build --release --target wasm32-wasip2 --target-dir target")?;
     }
-    println!("Then check and run it:");
-    println!("  cardbase plugin check {shown}");
-    println!("  cardbase plugin run {shown} {job}");
-    println!("And install it: cardbase plugin install {shown}");
+    say!("Then check and run it:")?;
+    say!("  cardbase plugin check {shown}")?;
+    say!("  cardbase plugin run {shown} {job}")?;
+    say!("And install it: cardbase plugin install {shown}")?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::Format;
 use super::output::{self, Columns};
+use super::terminal::say;
 use anyhow::{Context, Result, bail};
 use cardbase_engine::query::{Aggregate, StatsQuery, parse_filter};
 use cardbase_engine::{Query, RecordId, SortKey, Vault, agenda};
@@ -80,14 +81,14 @@ pub fn parse_id(id: &str) -> Result<RecordId> {
 pub fn add(vault: &mut Vault, section: &str, set: &[String]) -> Result<()> {
     let pairs = parse_sets(set)?;
     let id = vault.create_record_from_text(section, &pairs)?;
-    println!("{id}");
+    say!("{id}")?;
     Ok(())
 }
 
 pub fn edit(vault: &mut Vault, id: &str, set: &[String]) -> Result<()> {
     let id = parse_id(id)?;
     vault.update_record_from_text(id, &parse_sets(set)?)?;
-    println!("Saved record {id}.");
+    say!("Saved record {id}.")?;
     Ok(())
 }
 
@@ -95,10 +96,10 @@ pub fn delete(vault: &mut Vault, id: &str, delete: bool) -> Result<()> {
     let id = parse_id(id)?;
     if delete {
         vault.delete_record(id)?;
-        println!("Record {id} moved to the bin; `cardbase restore {id}` brings it back.");
+        say!("Record {id} moved to the bin; `cardbase restore {id}` brings it back.")?;
     } else {
         vault.restore_record(id)?;
-        println!("Record {id} restored.");
+        say!("Record {id} restored.")?;
     }
     Ok(())
 }
@@ -111,31 +112,31 @@ pub fn get(vault: &Vault, id: &str, format: Format, show_secrets: bool) -> Resul
         Format::Json => {
             let mut json = output::record_json(section, &record, show_secrets);
             json["related"] = serde_json::to_value(&incoming)?;
-            println!("{json}");
+            say!("{json}")?;
         }
         Format::Table | Format::Csv => {
-            println!(
+            say!(
                 "{} — {} #{}{}",
                 vault.title(&record),
                 section.label,
                 record.id,
                 if record.deleted { " (in the bin)" } else { "" }
-            );
+            )?;
             for f in section.visible_fields() {
                 if let Some(v) = record.get(&f.key) {
                     let text = output::cell(vault, f, v, show_secrets);
-                    println!("  {}: {}", f.label, text.replace('\n', "\n    "));
+                    say!("  {}: {}", f.label, text.replace('\n', "\n    "))?;
                 }
             }
             if !incoming.is_empty() {
-                println!("  Related:");
+                say!("  Related:")?;
                 for r in &incoming {
                     let label = vault
                         .schema()
                         .section(&r.section)
                         .map(|s| s.label.as_str())
                         .unwrap_or(&r.section);
-                    println!("    {label}: {} (#{})", r.title, r.id);
+                    say!("    {label}: {} (#{})", r.title, r.id)?;
                 }
             }
         }
@@ -170,10 +171,10 @@ pub fn history(vault: &Vault, id: &str) -> Result<()> {
                 } else {
                     (show(&c.old), show(&c.new))
                 };
-                println!("{at}  {}  {label}: {old} → {new}", c.action);
+                say!("{at}  {}  {label}: {old} → {new}", c.action)?;
             }
-            ("create", None) => println!("{at}  created"),
-            (action, None) => println!("{at}  {action}"),
+            ("create", None) => say!("{at}  created")?,
+            (action, None) => say!("{at}  {action}")?,
         }
     }
     Ok(())
@@ -219,9 +220,9 @@ pub fn list(vault: &Vault, args: ListArgs) -> Result<()> {
     if args.format == Format::Table {
         let shown = result.records.len();
         if shown < result.total {
-            println!("{shown} of {} records", result.total);
+            say!("{shown} of {} records", result.total)?;
         } else {
-            println!("{} records", result.total);
+            say!("{} records", result.total)?;
         }
     }
     Ok(())
@@ -230,15 +231,15 @@ pub fn list(vault: &Vault, args: ListArgs) -> Result<()> {
 pub fn search(vault: &Vault, query: &str, limit: usize, format: Format) -> Result<()> {
     let found = vault.search_all(query, limit)?;
     if found.is_empty() && format == Format::Table {
-        println!("Nothing found for {query:?}.");
+        say!("Nothing found for {query:?}.")?;
     }
     for (key, result) in found {
         let section = vault.schema().require_section(&key)?;
         match format {
             Format::Table => {
-                println!("{} ({}):", section.label, result.total);
+                say!("{} ({}):", section.label, result.total)?;
                 for r in &result.records {
-                    println!("  #{}  {}", r.id, vault.title(r));
+                    say!("  #{}  {}", r.id, vault.title(r))?;
                 }
             }
             _ => {

@@ -1,11 +1,13 @@
 //! `cardbase schema ...`: edit sections and fields. Every edit is a migration in the vault;
 //! renaming never touches data, and deleting moves to the bin.
 
+use super::terminal::{DataOut, say};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::schema::edit::FieldChange;
 use cardbase_engine::schema::{FieldSpec, SchemaFile};
 use cardbase_engine::{FieldType, Vault};
 use clap::{Args, Subcommand};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Subcommand)]
@@ -143,10 +145,11 @@ impl OptionArgs {
     }
 }
 
-fn say_backup(backup: &Option<PathBuf>) {
+fn say_backup(backup: &Option<PathBuf>) -> std::io::Result<()> {
     if let Some(b) = backup {
-        println!("Backed up the vault to {} first.", b.display());
+        say!("Backed up the vault to {} first.", b.display())?;
     }
+    Ok(())
 }
 
 fn kind(s: &str) -> Result<FieldType> {
@@ -158,20 +161,20 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
     match cmd {
         C::AddSection { key, label } => {
             vault.add_section(&key, &label)?;
-            println!("Added section {key} ({label}).");
+            say!("Added section {key} ({label}).")?;
         }
         C::RenameSection { section, label } => {
             vault.rename_section(&section, &label)?;
-            println!("Section {section} is now labelled {label:?}.");
+            say!("Section {section} is now labelled {label:?}.")?;
         }
         C::HideSection { section } => vault.set_section_hidden(&section, true)?,
         C::UnhideSection { section } => vault.set_section_hidden(&section, false)?,
         C::MoveSection { section, position } => vault.move_section(&section, position)?,
         C::DeleteSection { section } => {
             vault.delete_section(&section)?;
-            println!(
+            say!(
                 "Section {section} moved to the bin with its records; `cardbase schema restore-section {section}` brings it back."
-            );
+            )?;
         }
         C::RestoreSection { section } => vault.restore_section(&section)?,
         C::AddField {
@@ -193,11 +196,11 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
             spec.currency = c.currency.flatten();
             spec.remind_days_before = c.remind_days_before.flatten();
             vault.add_field(&section, &spec)?;
-            println!("Added field {key} ({}) to {section}.", spec.kind);
+            say!("Added field {key} ({}) to {section}.", spec.kind)?;
         }
         C::RenameField { section, field, label } => {
             vault.rename_field(&section, &field, &label)?;
-            println!("Field {section}.{field} is now labelled {label:?}.");
+            say!("Field {section}.{field} is now labelled {label:?}.")?;
         }
         C::HideField { section, field } => vault.set_field_hidden(&section, &field, true)?,
         C::UnhideField { section, field } => vault.set_field_hidden(&section, &field, false)?,
@@ -208,13 +211,13 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
         } => vault.move_field(&section, &field, position)?,
         C::DeleteField { section, field } => {
             vault.delete_field(&section, &field)?;
-            println!(
+            say!(
                 "Field {section}.{field} moved to the bin with its values; `cardbase schema restore-field {section} {field}` brings it back."
-            );
+            )?;
         }
         C::RestoreField { section, field } => {
             vault.restore_field(&section, &field)?;
-            println!("Field {section}.{field} restored with its values.");
+            say!("Field {section}.{field} restored with its values.")?;
         }
         C::SetField {
             section,
@@ -222,7 +225,7 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
             options,
         } => {
             vault.set_field_options(&section, &field, &options.change())?;
-            println!("Saved options of {section}.{field}.");
+            say!("Saved options of {section}.{field}.")?;
         }
         C::ChangeType {
             section,
@@ -232,26 +235,27 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
         } => {
             let changed =
                 cardbase_workflows::schema::change_type(vault, &section, &field, kind(&k)?, &options.change())?;
-            say_backup(&changed.backup);
+            say_backup(&changed.backup)?;
             let report = changed.done;
-            println!("Changed {section}.{field} to {k}: {}.", report.summary());
+            say!("Changed {section}.{field} to {k}: {}.", report.summary())?;
             for u in &report.unconverted {
-                println!(
+                say!(
                     "  record {}: {:?} did not convert (kept; it returns if you change the type back)",
-                    u.record, u.value
-                );
+                    u.record,
+                    u.value
+                )?;
             }
         }
         C::Bin => {
             let bin = vault.bin();
             if bin.sections.is_empty() && bin.fields.is_empty() {
-                println!("The bin is empty.");
+                say!("The bin is empty.")?;
             }
             for s in bin.sections {
-                println!("section {s}");
+                say!("section {s}")?;
             }
             for (s, f) in bin.fields {
-                println!("field {s}.{f}");
+                say!("field {s}.{f}")?;
             }
         }
         C::EmptyBin { yes } => {
@@ -261,13 +265,13 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
                 );
             }
             let emptied = cardbase_workflows::schema::empty_bin(vault)?;
-            say_backup(&emptied.backup);
+            say_backup(&emptied.backup)?;
             let bin = emptied.done;
-            println!(
+            say!(
                 "Deleted {} sections and {} fields for good.",
                 bin.sections.len(),
                 bin.fields.len()
-            );
+            )?;
         }
         C::Export { out } => {
             let text = cardbase_workflows::schema::export_text(vault);
@@ -279,20 +283,24 @@ pub fn run(vault: &mut Vault, cmd: SchemaCommand) -> Result<()> {
                             source,
                         })
                 })?,
-                None => print!("{text}"),
+                None => {
+                    let mut out = DataOut::stdout();
+                    out.write_all(text.as_bytes())?;
+                    out.flush()?;
+                }
             }
         }
         C::Import { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
             let schema = SchemaFile::parse(&file.display().to_string(), &text)?;
             let changed = cardbase_workflows::schema::import(vault, &schema)?;
-            say_backup(&changed.backup);
+            say_backup(&changed.backup)?;
             let log = changed.done;
             if log.is_empty() {
-                println!("The schema already matches {}.", file.display());
+                say!("The schema already matches {}.", file.display())?;
             }
             for line in log {
-                println!("{line}");
+                say!("{line}")?;
             }
         }
     }

@@ -1,7 +1,9 @@
 //! `cardbase import` and `cardbase export`: files in and out, with a progress bar and a
 //! summary that lists every row that did not make it.
 
+use super::terminal::{say, say_err};
 use anyhow::{Context, Result, bail};
+use cardbase_engine::export::formulas::Formulas;
 use cardbase_engine::export::writers::HtmlLayout;
 use cardbase_engine::import::{DateOrder, Existing, ImportOptions};
 use cardbase_engine::{Error, Vault};
@@ -109,6 +111,10 @@ pub struct ExportArgs {
     /// Write secret fields instead of masking them
     #[arg(long)]
     pub show_secrets: bool,
+    /// CSV: write text starting with = + - @ as it is, instead of marking it with a ' so a
+    /// spreadsheet does not run it as a formula
+    #[arg(long)]
+    pub raw_formulas: bool,
 }
 
 fn read_options(args: &ImportArgs) -> Result<ReadOptions> {
@@ -156,11 +162,11 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     let mut source = import::open(&args.file, &read_options(&args)?, &mut plugins)?;
     super::warn_plugin_problems(&mut plugins);
     match &source.plugin {
-        Some(p) => println!("Reading {} with plugin {}.", args.file.display(), p.id),
+        Some(p) => say!("Reading {} with plugin {}.", args.file.display(), p.id)?,
         None => {
             let about = source.about();
             if !about.is_empty() {
-                println!("Reading {} as {about}.", args.file.display());
+                say!("Reading {} as {about}.", args.file.display())?;
             }
         }
     }
@@ -175,8 +181,8 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     };
     for (h, m) in preview.headers.iter().zip(&mapping) {
         match m {
-            Some(k) => println!("  {h} → {k}"),
-            None => println!("  {h} → (ignored)"),
+            Some(k) => say!("  {h} → {k}")?,
+            None => say!("  {h} → (ignored)")?,
         }
     }
     // "--upsert email" for the "emails" field: the singular is what people type.
@@ -221,26 +227,32 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     let imported = match result {
         Ok(r) => r,
         Err(cardbase_workflows::Error::Engine(Error::ImportFailed(report))) => {
+            for w in &report.warnings {
+                say_err!("warning: {w}");
+            }
             for b in &report.bad_rows {
-                eprintln!("  {b}");
+                say_err!("  {b}");
             }
             bail!(Error::ImportFailed(report));
         }
         Err(e) => return Err(e.into()),
     };
     if let Some(backup) = &imported.backup {
-        println!("Backed up the vault to {} first.", backup.display());
+        say!("Backed up the vault to {} first.", backup.display())?;
     }
     let report = imported.report;
+    for w in &report.warnings {
+        say_err!("warning: {w}");
+    }
     for b in &report.bad_rows {
-        eprintln!("  skipped {b}");
+        say_err!("  skipped {b}");
     }
     let verb = if report.committed {
         "Imported"
     } else {
         "Dry run: would import"
     };
-    println!("{verb} {}.", report.summary());
+    say!("{verb} {}.", report.summary())?;
     Ok(())
 }
 
@@ -305,19 +317,24 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
         ExportRequest::records(q, columns, format, &args.out)
     };
     request.show_secrets = args.show_secrets;
+    request.formulas = if args.raw_formulas {
+        Formulas::Raw
+    } else {
+        Formulas::Defuse
+    };
     let done = export::run(vault, &mut plugins, &request, &mut Progress::none())?;
     match (&done.plugin, args.all) {
-        (Some(id), _) => println!(
+        (Some(id), _) => say!(
             "Exported {} records to {} with plugin {id}.",
             done.records,
             args.out.display()
-        ),
-        (None, true) => println!(
+        )?,
+        (None, true) => say!(
             "Exported {} records of every section to {}.",
             done.records,
             args.out.display()
-        ),
-        (None, false) => println!("Exported {} records to {}.", done.records, args.out.display()),
+        )?,
+        (None, false) => say!("Exported {} records to {}.", done.records, args.out.display())?,
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! memory and the rest in an unnamed temporary file), so a million records export in constant
 //! memory.
 
+use super::formulas::{Formulas, defuse};
 use super::table::{ExportCell, ExportRow, ExportSheet};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use encoding_rs::{Encoder, EncoderResult, Encoding, UTF_8, UTF_16BE, UTF_16LE};
@@ -511,9 +512,12 @@ fn char_width(c: char) -> usize {
 /// Writes `sheet` as CSV: a header line, then one line per row, quoted where needed, with
 /// CRLF line ends as Excel writes them. See [`CsvProfile`] for the encoding, separator and how
 /// numbers and dates are written. Money is `1234.50 EUR` (the form the importer reads back).
+/// Text (headers included) that a spreadsheet would run as a formula is marked as text unless
+/// `formulas` is [`Formulas::Raw`].
 pub fn write_csv(
     sheet: ExportSheet<'_>,
     profile: &CsvProfile,
+    formulas: Formulas,
     out: &mut dyn Write,
 ) -> Result<ExportStats, ExportError> {
     let ExportSheet { name, headers, rows } = sheet;
@@ -544,7 +548,9 @@ pub fn write_csv(
         csv::QuoteStyle::Necessary
     };
     let mut header_line = csv_writer(delimiter, header_quoting);
-    header_line.write_record(&headers).map_err(|e| io_error(e.into()))?;
+    header_line
+        .write_record(headers.iter().map(|h| defuse(h, formulas).into_owned()))
+        .map_err(|e| io_error(e.into()))?;
     sink.put(
         &take_csv(&mut header_line).map_err(io_error)?,
         &mut out,
@@ -557,7 +563,10 @@ pub fn write_csv(
     for (i, cells) in rows.enumerate() {
         let cells = shaped(&name, i as u64 + 1, cells, headers.len())?;
         fields.clear();
-        fields.extend(cells.iter().map(|c| style.field(c)));
+        fields.extend(cells.iter().map(|c| match c {
+            ExportCell::Text(s) => defuse(s, formulas).into_owned(),
+            c => style.field(c),
+        }));
         line.write_record(&fields).map_err(|e| io_error(e.into()))?;
         sink.put(&take_csv(&mut line).map_err(io_error)?, &mut out, &mut stats.unmappable)
             .map_err(io_error)?;
@@ -1116,7 +1125,7 @@ mod tests {
 
     fn csv_string(sheet: ExportSheet<'_>, profile: &CsvProfile) -> (Vec<u8>, ExportStats) {
         let mut out = Vec::new();
-        let stats = write_csv(sheet, profile, &mut out).unwrap();
+        let stats = write_csv(sheet, profile, Formulas::Defuse, &mut out).unwrap();
         (out, stats)
     }
 
@@ -1519,7 +1528,7 @@ mod tests {
                 Ok(())
             }
         }
-        let err = write_csv(contacts(), &CsvProfile::Utf8Bom, &mut Broken).unwrap_err();
+        let err = write_csv(contacts(), &CsvProfile::Utf8Bom, Formulas::Defuse, &mut Broken).unwrap_err();
         assert_eq!(
             err.to_string(),
             "could not write the CSV export of \"Contacts\": disk full"
@@ -1543,7 +1552,7 @@ mod tests {
             "sheet \"Contacts\": record 2 could not be read, so the export stopped: database disk image is malformed";
         let mut out = Vec::new();
         assert_eq!(
-            write_csv(broken(), &CsvProfile::Utf8Bom, &mut out)
+            write_csv(broken(), &CsvProfile::Utf8Bom, Formulas::Defuse, &mut out)
                 .unwrap_err()
                 .to_string(),
             want

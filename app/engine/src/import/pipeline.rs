@@ -89,6 +89,9 @@ pub struct ImportReport {
     /// Records created in other sections for relations (an organization named in a column).
     pub linked_created: usize,
     pub bad_rows: Vec<BadRow>,
+    /// What was read differently from the file's bytes, naming file and row (see
+    /// [`TableReader::warnings`](super::table::TableReader::warnings)); the rows were imported.
+    pub warnings: Vec<String>,
     /// Whether the changes were saved (false for dry runs and failed imports).
     pub committed: bool,
 }
@@ -517,6 +520,7 @@ impl Vault {
         if cancelled {
             return Err(Error::Cancelled);
         }
+        report.warnings = reader.warnings();
         if !report.bad_rows.is_empty() && !options.skip_bad_rows {
             return Err(Error::ImportFailed(Box::new(report)));
         }

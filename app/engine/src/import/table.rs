@@ -64,6 +64,13 @@ pub trait TableReader {
         String::new()
     }
 
+    /// What the reader had to change to read the file, each naming the file and row (bytes a
+    /// CSV's encoding does not allow, read as U+FFFD), for the import report. Complete once
+    /// [`TableReader::next_row`] has returned `None`.
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+
     /// For readers whose columns are field keys (plugins): the key of each column.
     fn field_keys(&self) -> Option<Vec<String>> {
         None

@@ -1,6 +1,7 @@
 //! Records: create, read, update, delete (soft, restorable), with validation against the
 //! schema, a change log that `history` shows, and the search index kept in step.
 
+mod undo;
 pub(crate) mod value;
 
 pub use value::{Address, Item, Value, convert, format_number};
@@ -527,68 +528,6 @@ impl Vault {
         set_deleted_in(&tx, op, &self.schema.sections, section, id, deleted)?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Undoes the last change made through the record API that is not undone yet (a create,
-    /// an edit of one or more fields, a delete, a restore, or a whole bulk create). Returns the
-    /// records it touched, or `None` when there is nothing to undo.
-    pub fn undo(&mut self) -> Result<Option<Vec<RecordId>>> {
-        let tx = self.conn.transaction()?;
-        let Some(op): Option<i64> = tx.query_row(
-            "SELECT max(op) FROM change_log WHERE undone = 0 AND action IN ('create', 'update', 'delete', 'restore')",
-            [],
-            |r| r.get(0),
-        )?
-        else {
-            return Ok(None);
-        };
-        let new_op = next_op(&tx)?;
-        let entries: Vec<(RecordId, Option<FieldId>, String, Option<String>)> = tx
-            .prepare("SELECT record_id, field_id, action, old FROM change_log WHERE op = ?1 ORDER BY id DESC")?
-            .query_map([op], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut touched = Vec::new();
-        for (id, field, action, old) in entries {
-            let Some(section) = self.schema.section_by_id(section_id(&tx, id)?).filter(|s| !s.deleted) else {
-                continue;
-            };
-            match (action.as_str(), field) {
-                ("create", _) | ("restore", _) => {
-                    set_deleted_in(&tx, new_op, &self.schema.sections, section, id, true)?
-                }
-                ("delete", _) => set_deleted_in(&tx, new_op, &self.schema.sections, section, id, false)?,
-                ("update", Some(fid)) => {
-                    // A field binned since keeps its value; there is nothing to put back.
-                    let Some(f) = section.live_fields().find(|f| f.id == fid) else {
-                        continue;
-                    };
-                    let old = match old.and_then(|o| serde_json::from_str::<serde_json::Value>(&o).ok()) {
-                        // After a type change the old value may not fit the field any more; the
-                        // type change kept it, so undo leaves this field as it is.
-                        Some(json) => match Value::from_json(f, &json) {
-                            Ok(v) => v,
-                            Err(_) => continue,
-                        },
-                        None => None,
-                    };
-                    update_in(
-                        &tx,
-                        new_op,
-                        &self.schema.sections,
-                        section,
-                        id,
-                        vec![(f.key.clone(), old)],
-                    )?;
-                }
-                _ => continue,
-            }
-            if !touched.contains(&id) {
-                touched.push(id);
-            }
-        }
-        tx.execute("UPDATE change_log SET undone = 1 WHERE op IN (?1, ?2)", [op, new_op])?;
-        tx.commit()?;
-        Ok(Some(touched))
     }
 
     /// The record's history, oldest first.

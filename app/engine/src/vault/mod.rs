@@ -6,11 +6,13 @@
 //! long as a [`Vault`] lives, and a second opener gets [`Error::VaultInUse`].
 
 mod functions;
+mod rekey;
 mod restore;
 pub(crate) mod store;
 pub(crate) mod tables;
 
 use crate::error::{Error, Result};
+use crate::private_files;
 use crate::schema::{Preset, Schema, SchemaFile};
 use rusqlite::{Connection, OpenFlags};
 use std::fs::{File, OpenOptions};
@@ -33,6 +35,32 @@ impl Passphrase {
     /// The passphrase text.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+/// The fewest characters a new passphrase may have (see [`Passphrase::check_strength`]).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+impl Passphrase {
+    /// Refuses a passphrase too weak for a new vault or a passphrase change: fewer than
+    /// [`MIN_PASSPHRASE_CHARS`] characters, or fewer than four different ones (`aaaaaaaa`).
+    /// The vault's key is derived from it, so a short one is guessed offline by anyone who
+    /// gets a copy of the file. Existing vaults open with whatever passphrase they have.
+    ///
+    /// ```
+    /// # use cardbase_engine::Passphrase;
+    /// assert!(Passphrase::new("x").check_strength().is_err());
+    /// assert!(Passphrase::new("plum kettle orbit").check_strength().is_ok());
+    /// ```
+    pub fn check_strength(&self) -> Result<()> {
+        let chars = self.0.chars().count();
+        let distinct = self.0.chars().collect::<std::collections::HashSet<_>>().len();
+        if chars < MIN_PASSPHRASE_CHARS || distinct < 4 {
+            return Err(Error::WeakPassphrase {
+                min_chars: MIN_PASSPHRASE_CHARS,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -81,20 +109,16 @@ impl Vault {
             return Err(Error::VaultExists(path.to_path_buf()));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            private_files::create_dir_all(dir).map_err(|source| Error::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
         }
-        let lock = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|source| Error::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+        // Made here, private, before SQLite opens it: its log and shared memory take its mode.
+        let lock = private_files::create_new(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         lock_exclusive(&lock, path)?;
         init_sqlite_once();
         let result = (|| {
@@ -250,20 +274,6 @@ impl Vault {
         &self.schema
     }
 
-    /// Changes the passphrase. The whole file is re-encrypted in one transaction.
-    pub fn change_passphrase(&mut self, new: &Passphrase) -> Result<()> {
-        if new.expose().is_empty() {
-            return Err(Error::EmptyPassphrase);
-        }
-        // rekey does not work in WAL mode; switch to a rollback journal for the rewrite.
-        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
-        let rekeyed = self.conn.pragma_update(None, "rekey", new.expose());
-        self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        rekeyed?;
-        self.passphrase = new.clone();
-        Ok(())
-    }
-
     /// Writes an encrypted copy of the vault (same passphrase) to `out`, which must not exist.
     ///
     /// The copy is written to `<out>.partial`, flushed to disk and only then renamed to `out`,
@@ -279,6 +289,9 @@ impl Vault {
         })?;
         // A leftover of a copy that was cut short; ATTACH would open it instead of a new file.
         remove_if_exists(&partial)?;
+        // SQLite makes the files it creates with the umask's mode; an empty private file is
+        // a new database to ATTACH, and keeps its mode.
+        private_files::create_new(&partial).map_err(io_error(&partial))?;
         let result = (|| -> rusqlite::Result<()> {
             self.conn.execute(
                 "ATTACH DATABASE ?1 AS backup KEY ?2",
@@ -312,7 +325,7 @@ impl Vault {
     /// these. Returns the backup's path.
     pub fn auto_backup(&self, reason: &str) -> Result<PathBuf> {
         let dir = backup_dir(&self.path);
-        std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+        private_files::own_dir(&dir).map_err(io_error(&dir))?;
         let out = dir.join(format!("{}-{}-{reason}.cardbase", self.name(), backup_stamp()));
         self.backup_to(&out)?;
         prune_backups(&self.path, reason)?;

@@ -9,6 +9,7 @@ use super::{
     remove_if_exists, rename, sidecar, sniff, sync_file,
 };
 use crate::error::{Error, Result};
+use crate::private_files;
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 
@@ -31,12 +32,15 @@ impl Vault {
     /// `passphrase` and pass [`Vault::check`]; otherwise nothing is changed. The current vault
     /// (if any) must not be open anywhere; it is kept, byte for byte, as
     /// `backups/<name>-<time>-before-restore.cardbase`. Afterwards the vault opens with the
-    /// backup's passphrase.
+    /// backup's passphrase. When `vault` is a symbolic link, the file it points to is replaced
+    /// and the link stays; the kept copy goes beside the link, with the automatic backups.
     pub fn restore_backup(vault: &Path, backup: &Path, passphrase: &Passphrase) -> Result<Restored> {
         sniff(backup).map_err(|e| match e {
             Error::VaultMissing(p) => Error::NoBackup(p),
             e => e,
         })?;
+        let named = vault;
+        let vault = &follow_links(vault)?;
         if vault.is_dir() {
             return Err(Error::IsDirectory(vault.to_path_buf()));
         }
@@ -55,7 +59,7 @@ impl Vault {
             }
         };
         if let Some(dir) = vault.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+            private_files::create_dir_all(dir).map_err(io_error(dir))?;
         }
 
         let staged = sidecar(vault, ".restoring");
@@ -68,7 +72,7 @@ impl Vault {
         };
 
         let kept = match lock {
-            Some(_) => match keep(vault) {
+            Some(_) => match keep(vault, named) {
                 Ok(kept) => Some(kept),
                 Err(e) => {
                     remove_database(&staged);
@@ -91,10 +95,14 @@ impl Vault {
 /// flushes it to disk. The backup itself is only read. Errors name the backup.
 fn stage(backup: &Path, staged: &Path, passphrase: &Passphrase) -> Result<CheckReport> {
     remove_database(staged);
+    // A copy takes its source's mode; the restored vault is private whatever the backup was.
     std::fs::copy(backup, staged).map_err(io_error(backup))?;
+    private_files::restrict(staged).map_err(io_error(staged))?;
     let wal = sidecar(backup, "-wal");
     if wal.metadata().is_ok_and(|m| m.len() > 0) {
-        std::fs::copy(&wal, sidecar(staged, "-wal")).map_err(io_error(&wal))?;
+        let staged_wal = sidecar(staged, "-wal");
+        std::fs::copy(&wal, &staged_wal).map_err(io_error(&wal))?;
+        private_files::restrict(&staged_wal).map_err(io_error(&staged_wal))?;
     }
     let copy = Vault::open(staged, passphrase).map_err(|e| naming(e, staged, backup))?;
     let report = copy.check()?;
@@ -110,30 +118,56 @@ fn stage(backup: &Path, staged: &Path, passphrase: &Passphrase) -> Result<CheckR
 }
 
 /// Keeps the vault as it is — the file and, after a crash, its write-ahead log — under
-/// `backups/`, then clears the log beside the vault so it cannot be replayed onto the
-/// restored file. Returns the kept copy's path.
-fn keep(vault: &Path) -> Result<PathBuf> {
-    let dir = backup_dir(vault);
-    std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
-    let stem = vault
+/// `backups/` beside `named` (the path the user knows it by), then clears the log beside the
+/// vault so it cannot be replayed onto the restored file. Returns the kept copy's path.
+fn keep(vault: &Path, named: &Path) -> Result<PathBuf> {
+    let dir = backup_dir(named);
+    private_files::own_dir(&dir).map_err(io_error(&dir))?;
+    let stem = named
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let kept = dir.join(format!("{stem}-{}-{KEPT_REASON}.cardbase", backup_stamp()));
     let partial = sidecar(&kept, super::PARTIAL);
     std::fs::copy(vault, &partial).map_err(io_error(vault))?;
+    private_files::restrict(&partial).map_err(io_error(&partial))?;
     sync_file(&partial)?;
     let wal = sidecar(vault, "-wal");
     if wal.metadata().is_ok_and(|m| m.len() > 0) {
         let kept_wal = sidecar(&kept, "-wal");
         std::fs::copy(&wal, &kept_wal).map_err(io_error(&wal))?;
+        private_files::restrict(&kept_wal).map_err(io_error(&kept_wal))?;
         sync_file(&kept_wal)?;
     }
     rename(&partial, &kept)?;
     remove_if_exists(&wal)?;
     remove_if_exists(&sidecar(vault, "-shm"))?;
-    prune_backups(vault, KEPT_REASON)?;
+    prune_backups(named, KEPT_REASON)?;
     Ok(kept)
+}
+
+/// The file a path names once symbolic links are followed (it need not exist): a rename onto
+/// a link would replace the link and leave the file it points to as it was.
+fn follow_links(path: &Path) -> Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many links as Linux follows before it gives up (ELOOP).
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let to = std::fs::read_link(&path).map_err(io_error(&path))?;
+                // A relative link is relative to its folder; `join` keeps an absolute one.
+                path = match path.parent() {
+                    Some(dir) => dir.join(to),
+                    None => to,
+                };
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(Error::Io {
+        path,
+        source: std::io::Error::other("too many levels of symbolic links"),
+    })
 }
 
 /// Removes a database file with its write-ahead log and shared-memory file, if they exist.
