@@ -39,7 +39,14 @@ fn a_new_user_creates_a_vault_adds_finds_sorts_and_renames() {
     let (ui, _controller, _links) = app(&vault, None);
     assert_eq!(ui.global::<Shell>().get_screen(), "welcome");
 
-    // Welcome: two different passphrases are refused, two equal ones create the vault.
+    // Welcome: a passphrase too weak to protect the file is refused with what is needed, two
+    // different ones are refused, two equal ones create the vault.
+    find(&ui, "new passphrase").set_accessible_value("x");
+    find(&ui, "repeat passphrase").set_accessible_value("x");
+    click(&ui, "Create vault");
+    let said = ui.global::<Shell>().get_welcome_error().to_string();
+    assert!(said.contains('8'), "the rule is said: {said}");
+    assert!(!vault.exists(), "and no vault is made");
     find(&ui, "new passphrase").set_accessible_value("four random words here");
     find(&ui, "repeat passphrase").set_accessible_value("four random words there");
     click(&ui, "Create vault");

@@ -171,11 +171,12 @@ impl Controller {
 
     fn create_vault(self: &Rc<Self>, p1: &str, p2: &str, preset: i32, demo: bool) {
         let error = if p1.is_empty() {
-            Some("Choose a passphrase.")
+            Some("Choose a passphrase.".to_string())
         } else if p1 != p2 {
-            Some("The two passphrases differ.")
+            Some("The two passphrases differ.".to_string())
         } else {
-            None
+            // The same rule as `cardbase init` and `passwd`, said in the same words.
+            Passphrase::new(p1).check_strength().err().map(|e| e.to_string())
         };
         if let Some(e) = error {
             self.shell
