@@ -324,3 +324,35 @@ fn the_schema_editor_makes_keys_from_labels_names_types_in_words_and_reorders_by
         .dispatch_event(WindowEvent::PointerReleased { position: end, button });
     assert_eq!(keys(&ui), before, "back where it was: {:?}", keys(&ui));
 }
+
+#[test]
+fn ctrl_p_plans_on_the_current_record_and_ctrl_e_and_ctrl_o_open_export_and_import() {
+    use cardbase_desktop::gui::ui::{Card, ExportDialog, ImportWizard};
+    i_slint_backend_testing::init_no_event_loop();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.cardbase");
+    {
+        let mut v = Vault::create(&path, &Passphrase::new("p"), Preset::Personal).unwrap();
+        v.create_record_from_text("contacts", &[("first_name", "Ada")]).unwrap();
+    }
+    let (ui, _c, _links) = app(&path, Some("p"));
+    assert_eq!(ui.global::<Card>().get_title(), "Ada");
+    ui.global::<Card>().set_pane_hidden(true);
+    ctrl(&ui, "p");
+    assert!(!ui.global::<Card>().get_pane_hidden(), "the card comes back to plan on");
+    type_keys(&ui, "2d");
+    assert_eq!(
+        ui.global::<Card>().get_event_plan_at(),
+        "2d",
+        "typing goes into the Plan row's 'when'"
+    );
+
+    ui.global::<Card>().set_event_plan_at("".into());
+    ui.invoke_focus_main();
+    ctrl(&ui, "e");
+    assert!(ui.global::<ExportDialog>().get_shown(), "Ctrl+E exports the view");
+    press(&ui, Key::Escape.into());
+    assert!(!ui.global::<ExportDialog>().get_shown());
+    ctrl(&ui, "o");
+    assert!(ui.global::<ImportWizard>().get_shown(), "Ctrl+O imports");
+}
