@@ -252,6 +252,21 @@ pub struct Exported {
     pub stats: ExportStats,
 }
 
+impl Exported {
+    /// "1 record", "2 records": how both front ends say what was written.
+    ///
+    /// ```
+    /// let one = cardbase_workflows::export::Exported { records: 1, ..Default::default() };
+    /// assert_eq!(one.count(), "1 record");
+    /// ```
+    pub fn count(&self) -> String {
+        match self.records {
+            1 => "1 record".to_string(),
+            n => format!("{n} records"),
+        }
+    }
+}
+
 /// Runs an export. The file appears under its name only when it is complete.
 pub fn run(
     vault: &Vault,

@@ -324,17 +324,9 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
     };
     let done = export::run(vault, &mut plugins, &request, &mut Progress::none())?;
     match (&done.plugin, args.all) {
-        (Some(id), _) => say!(
-            "Exported {} records to {} with plugin {id}.",
-            done.records,
-            args.out.display()
-        )?,
-        (None, true) => say!(
-            "Exported {} records of every section to {}.",
-            done.records,
-            args.out.display()
-        )?,
-        (None, false) => say!("Exported {} records to {}.", done.records, args.out.display())?,
+        (Some(id), _) => say!("Exported {} to {} with plugin {id}.", done.count(), args.out.display())?,
+        (None, true) => say!("Exported {} of every section to {}.", done.count(), args.out.display())?,
+        (None, false) => say!("Exported {} to {}.", done.count(), args.out.display())?,
     }
     Ok(())
 }

@@ -182,7 +182,7 @@ impl ExportDialogController {
         };
         self.shell.set_busy(true);
         self.shell.worker.run(
-            move |s: &mut Session| -> Result<u64, String> {
+            move |s: &mut Session| -> Result<String, String> {
                 let request = match scope {
                     2 => ExportRequest::every_section(&path),
                     1 => ExportRequest::section(&query.section, format, &path),
@@ -199,17 +199,17 @@ impl ExportDialogController {
                 };
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
                 cardbase_workflows::export::run(v, &mut s.plugins, &request, &mut Progress::none())
-                    .map(|done| done.records)
+                    .map(|done| done.count())
                     .map_err(|e| e.to_string())
             },
             move |r| {
                 shell::with(|c: &Rc<ExportDialogController>| {
                     c.shell.set_busy(false);
                     match r {
-                        Ok(rows) => {
+                        Ok(count) => {
                             c.shell.app(|a| a.global::<ExportDialog>().set_shown(false));
                             c.shell.focus_main();
-                            c.shell.say(format!("Exported {rows} records."), false);
+                            c.shell.say(format!("Exported {count}."), false);
                         }
                         Err(e) => {
                             c.shell.app(|a| a.global::<ExportDialog>().set_error(e.into()));
