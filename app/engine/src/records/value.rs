@@ -100,7 +100,7 @@ impl Value {
         } else {
             text.trim()
         };
-        if t.is_empty() {
+        if t.is_empty() || (matches!(kind, FieldType::Date | FieldType::DateNoYear) && is_no_date(t)) {
             return Ok(None);
         }
         let v = match kind {
@@ -494,6 +494,16 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// How address books write "no date" in a date column: Outlook's `0.0.00` and `0/0/00`, the
+/// all-zero `0000-00-00` of databases, and Outlook's `1/1/1900`. An empty value, not an error.
+fn is_no_date(t: &str) -> bool {
+    let digits: String = t.chars().filter(|c| !matches!(c, '.' | '/' | '-' | ' ')).collect();
+    if !digits.is_empty() && digits.chars().all(|c| c == '0') {
+        return true;
+    }
+    parse_date(t).is_ok_and(|d| d == NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date"))
+}
+
 fn parse_date(t: &str) -> Result<NaiveDate, String> {
     const FORMATS: &[&str] = &["%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d", "%d.%m.%y", "%Y%m%d"];
     FORMATS
@@ -684,6 +694,20 @@ mod erased {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_date_markers_of_address_books_are_empty_dates() {
+        for t in ["0.0.00", "0/0/00", "00.00.0000", "0000-00-00", "1/1/1900", "1900-01-01"] {
+            assert_eq!(Value::parse_as(FieldType::DateNoYear, &[], None, t), Ok(None), "{t}");
+            assert_eq!(Value::parse_as(FieldType::Date, &[], None, t), Ok(None), "{t}");
+        }
+        assert!(
+            Value::parse_as(FieldType::Date, &[], None, "1985-03-14")
+                .unwrap()
+                .is_some()
+        );
+        assert!(Value::parse_as(FieldType::Number, &[], None, "0.0").unwrap().is_some());
+    }
 
     fn p(kind: FieldType, s: &str) -> Result<Option<Value>, String> {
         Value::parse_as(kind, &[], Some("USD"), s)
