@@ -100,7 +100,7 @@ impl Value {
         } else {
             text.trim()
         };
-        if t.is_empty() || (matches!(kind, FieldType::Date | FieldType::DateNoYear) && is_no_date(t)) {
+        if t.is_empty() || (matches!(kind, FieldType::Date | FieldType::DateNoYear) && is_zero_date(t)) {
             return Ok(None);
         }
         let v = match kind {
@@ -156,8 +156,10 @@ impl Value {
                 Value::Relation(RecordId(id))
             }
         };
-        // A list with nothing in it ("," or "mobile:") is an empty field, not an empty list.
-        let empty = matches!(&v, Value::Tags(t) if t.is_empty())
+        // A list with nothing in it ("," or "mobile:") is an empty field, not an empty list;
+        // so is Outlook's "no date", 1 January 1900.
+        let empty = is_outlook_no_date(&v)
+            || matches!(&v, Value::Tags(t) if t.is_empty())
             || matches!(&v, Value::Items(i) if i.is_empty())
             || matches!(&v, Value::Addresses(a) if a.is_empty());
         Ok((!empty).then_some(v))
@@ -495,13 +497,18 @@ pub fn format_number(n: f64) -> String {
 }
 
 /// How address books write "no date" in a date column: Outlook's `0.0.00` and `0/0/00`, the
-/// all-zero `0000-00-00` of databases, and Outlook's `1/1/1900`. An empty value, not an error.
-fn is_no_date(t: &str) -> bool {
-    let digits: String = t.chars().filter(|c| !matches!(c, '.' | '/' | '-' | ' ')).collect();
-    if !digits.is_empty() && digits.chars().all(|c| c == '0') {
-        return true;
+/// all-zero `0000-00-00` of databases. An empty value, not an error.
+fn is_zero_date(t: &str) -> bool {
+    t.contains('0') && t.chars().all(|c| matches!(c, '0' | '.' | '/' | '-' | ' '))
+}
+
+/// Outlook's other "no date": 1 January 1900.
+fn is_outlook_no_date(v: &Value) -> bool {
+    match v {
+        Value::Date(d) => (d.year(), d.month(), d.day()) == (1900, 1, 1),
+        Value::PartialDate { year, month, day } => (*year, *month, *day) == (Some(1900), 1, 1),
+        _ => false,
     }
-    parse_date(t).is_ok_and(|d| d == NaiveDate::from_ymd_opt(1900, 1, 1).expect("a valid date"))
 }
 
 fn parse_date(t: &str) -> Result<NaiveDate, String> {
