@@ -133,7 +133,12 @@ fn real_world_vcards_import_with_everything_intact_and_survive_a_round_trip() {
                 *v = Json::Bool(true);
             }
         }
-        f
+        // The exporter gives every card a UID (its record's id when the card came without
+        // one), which the import keeps in the field the first import made for UIDs.
+        m.remove("uid");
+        // Fields the imports added come in the order each vault met them.
+        let sorted: std::collections::BTreeMap<String, Json> = m.clone().into_iter().collect();
+        serde_json::to_value(sorted).unwrap()
     };
     let mut a: Vec<String> = all.iter().map(|r| strip(r).to_string()).collect();
     let mut b: Vec<String> = again.iter().map(|r| strip(r).to_string()).collect();

@@ -112,7 +112,7 @@ fn a_broken_file_imports_nothing_unless_bad_rows_are_skipped() {
 }
 
 #[test]
-fn bad_values_and_missing_required_fields_are_listed_with_their_rows() {
+fn a_value_not_of_its_type_is_kept_as_typed_and_a_missing_required_field_refuses_its_row() {
     let env = Env::init("client-base");
     let csv = env.dir.path().join("clients.csv");
     std::fs::write(
@@ -120,31 +120,48 @@ fn bad_values_and_missing_required_fields_are_listed_with_their_rows() {
         "Name,City,Contract end,Debt\nAcme,Berlin,31.12.2026,\"1 200,50\"\nGlobex,Paris,not a date,10\n,Lyon,01.01.2027,5\nInitech,Austin,2027-02-01,7\n",
     )
     .unwrap();
+    // The nameless row is structural for a section whose name is required: it alone refuses.
     let err = import_fails(&env, &[csv.to_str().unwrap(), "--section", "organizations"]);
-    assert!(err.contains("2 rows could not be imported"), "{err}");
+    assert!(err.contains("1 row could not be imported"), "{err}");
     let out = env.run(&["import", csv.to_str().unwrap(), "--section", "organizations"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("clients.csv, row 3, column \"Contract end\", value \"not a date\""),
-        "{stderr}"
-    );
     assert!(
         stderr.contains("clients.csv, row 4") && stderr.contains("\"name\" is required"),
         "{stderr}"
     );
     assert!(env.ids(&["organizations"]).is_empty());
 
-    env.ok(&[
+    let out = env.run(&[
         "import",
         csv.to_str().unwrap(),
         "--section",
         "organizations",
         "--skip-bad-rows",
     ]);
+    assert!(out.status.success());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(
+        stdout.contains("3 added") && stdout.contains("1 value kept as typed"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("clients.csv, row 3, column \"Contract end\": \"not a date\" kept as typed in contract_end"),
+        "{stderr}"
+    );
     let recs = env.list_json(&["organizations", "--sort", "name"]);
-    assert_eq!(recs.len(), 2);
+    assert_eq!(recs.len(), 3);
     assert_eq!(field(&recs[0], "debt")["amount"], 1200.5);
     assert_eq!(field(&recs[0], "contract_end"), "2026-12-31");
+    let globex = recs[1]["id"].as_i64().unwrap().to_string();
+    assert!(recs[1]["fields"].get("contract_end").is_none_or(|v| v.is_null()));
+    let card = env.ok(&["get", &globex]);
+    assert!(card.contains("Contract end (kept as typed): not a date"), "{card}");
+    // Typing the date in properly lets the kept text go.
+    env.ok(&["edit", &globex, "--set", "contract_end=2027-06-30"]);
+    assert!(!env.ok(&["get", &globex]).contains("kept as typed"));
 }
 
 #[test]
@@ -310,12 +327,10 @@ fn re_importing_an_export_keeps_passwords_and_matches_any_shared_e_mail() {
 #[test]
 fn a_skipped_row_leaves_no_organization_behind() {
     let env = Env::init("personal");
+    // A unique field is strict: a repeated code refuses its row (after its company was seen).
+    env.ok(&["schema", "add-field", "contacts", "code", "--type", "text", "--unique"]);
     let csv = env.dir.path().join("people.csv");
-    std::fs::write(
-        &csv,
-        "First name,Company,Birthday\nAda,Good Corp,1815-12-10\nBob,Ghost Corp,not a date\n",
-    )
-    .unwrap();
+    std::fs::write(&csv, "First name,Company,code\nAda,Good Corp,A1\nBob,Ghost Corp,A1\n").unwrap();
     let out = env.ok(&[
         "import",
         csv.to_str().unwrap(),

@@ -169,8 +169,12 @@ fn import_one(file: &Path) -> (usize, usize, usize, Vec<String>) {
     let texts: Vec<Vec<String>> = records
         .iter()
         .map(|r| {
+            // What the import kept as typed counts: it is in the vault, on the record.
             let mut out = Vec::new();
             leaves(&r["fields"], &names, "", &mut out);
+            if let Some(kept) = r.get("kept_as_typed") {
+                leaves(kept, &names, "", &mut out);
+            }
             out
         })
         .collect();

@@ -597,7 +597,14 @@ pub fn run(o: &Options) -> Result<Report> {
             time(runs, || {
                 let (sheet, _) = vault.export_sheet(&Query::section(SECTION), &[], false)?;
                 let mut out = std::io::BufWriter::new(std::fs::File::create(&out_csv)?);
-                Ok(writers::write_csv(sheet, &CsvProfile::Utf8Bom, Formulas::Defuse, &mut out)?.rows)
+                Ok(writers::write_csv(
+                    sheet,
+                    &CsvProfile::Utf8Bom,
+                    Formulas::Defuse,
+                    writers::Unrepresentable::Refuse,
+                    &mut out,
+                )?
+                .rows)
             })
         })?;
         let mut csv_row = Row::secs("h", "export CSV (engine)", &times).usage(&u);

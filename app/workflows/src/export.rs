@@ -4,7 +4,7 @@
 
 use crate::{Error, Plugins, Progress, Result, atomic};
 use cardbase_engine::export::formulas::Formulas;
-use cardbase_engine::export::writers::{self, CsvProfile, ExportStats, HtmlLayout};
+use cardbase_engine::export::writers::{self, CsvProfile, ExportStats, HtmlLayout, Unrepresentable};
 use cardbase_engine::{Query, Vault};
 use cardbase_plugin_host::manifest::Kind;
 use std::path::{Path, PathBuf};
@@ -209,6 +209,8 @@ pub struct ExportRequest {
     pub show_secrets: bool,
     /// CSV: mark text a spreadsheet would run as a formula (the default), or write it raw.
     pub formulas: Formulas,
+    /// CSV in a legacy encoding: stop at text it cannot hold (the default), or write `?`.
+    pub unrepresentable: Unrepresentable,
 }
 
 impl ExportRequest {
@@ -225,6 +227,7 @@ impl ExportRequest {
             path: path.to_path_buf(),
             show_secrets: false,
             formulas: Formulas::Defuse,
+            unrepresentable: Unrepresentable::Refuse,
         }
     }
 
@@ -236,6 +239,7 @@ impl ExportRequest {
             path: path.to_path_buf(),
             show_secrets: false,
             formulas: Formulas::Defuse,
+            unrepresentable: Unrepresentable::Refuse,
         }
     }
 }
@@ -313,7 +317,13 @@ pub fn run(
             let stats = match format {
                 Format::Xlsx => atomic::write_path(path, |partial| Ok(writers::write_xlsx(vec![sheet], partial)?))?,
                 Format::Csv(kind) => atomic::write_file(path, |out| {
-                    Ok(writers::write_csv(sheet, &kind.profile(), request.formulas, out)?)
+                    Ok(writers::write_csv(
+                        sheet,
+                        &kind.profile(),
+                        request.formulas,
+                        request.unrepresentable,
+                        out,
+                    )?)
                 })?,
                 Format::Html(layout) => atomic::write_file(path, |out| Ok(writers::write_html(sheet, *layout, out)?))?,
                 Format::Text => atomic::write_file(path, |out| Ok(writers::write_text(sheet, out)?))?,

@@ -59,6 +59,20 @@ pub fn record_json(section: &Section, r: &Record, show_secrets: bool) -> serde_j
     serde_json::json!({ "id": r.id, "section": section.key, "fields": fields })
 }
 
+/// Adds what an import kept as typed on the record (`"kept_as_typed": {"field": "text"}`),
+/// when it kept anything.
+pub fn add_kept_as_typed(vault: &Vault, r: &Record, json: &mut serde_json::Value) -> Result<()> {
+    let kept = vault.kept_as_typed(r.id)?;
+    if !kept.is_empty() {
+        json["kept_as_typed"] = serde_json::Value::Object(
+            kept.into_iter()
+                .map(|k| (k.field, serde_json::Value::from(k.text)))
+                .collect(),
+        );
+    }
+    Ok(())
+}
+
 /// Which fields a listing shows.
 pub struct Columns<'a>(Vec<&'a Field>);
 
@@ -97,7 +111,9 @@ pub fn records(
     match format {
         Format::Json => {
             for r in records {
-                say!("{}", record_json(section, r, show_secrets))?;
+                let mut json = record_json(section, r, show_secrets);
+                add_kept_as_typed(vault, r, &mut json)?;
+                say!("{json}")?;
             }
         }
         Format::Csv => {

@@ -108,10 +108,12 @@ pub fn get(vault: &Vault, id: &str, format: Format, show_secrets: bool) -> Resul
     let record = vault.record(parse_id(id)?)?;
     let (incoming, _) = vault.related(record.id)?;
     let section = vault.section_of(record.id)?;
+    let kept = vault.kept_as_typed(record.id)?;
     match format {
         Format::Json => {
             let mut json = output::record_json(section, &record, show_secrets);
             json["related"] = serde_json::to_value(&incoming)?;
+            output::add_kept_as_typed(vault, &record, &mut json)?;
             say!("{json}")?;
         }
         Format::Table | Format::Csv => {
@@ -127,6 +129,9 @@ pub fn get(vault: &Vault, id: &str, format: Format, show_secrets: bool) -> Resul
                     let text = output::cell(vault, f, v, show_secrets);
                     say!("  {}: {}", f.label, text.replace('\n', "\n    "))?;
                 }
+            }
+            for k in &kept {
+                say!("  {} (kept as typed): {}", k.label, k.text.replace('\n', "\n    "))?;
             }
             if !incoming.is_empty() {
                 say!("  Related:")?;

@@ -4,7 +4,7 @@
 use super::terminal::{say, say_err};
 use anyhow::{Context, Result, bail};
 use cardbase_engine::export::formulas::Formulas;
-use cardbase_engine::export::writers::HtmlLayout;
+use cardbase_engine::export::writers::{ExportError, HtmlLayout, Unrepresentable};
 use cardbase_engine::import::{DateOrder, Existing, ImportOptions};
 use cardbase_engine::{Error, Vault};
 use cardbase_workflows::Progress;
@@ -31,6 +31,9 @@ pub struct ImportArgs {
     /// Map one column: 'Column header=field_key' (repeatable; 'Column=' ignores it)
     #[arg(long = "map", value_name = "COLUMN=KEY")]
     pub map: Vec<String>,
+    /// Leave out a column that no field takes, instead of adding a field for it (repeatable)
+    #[arg(long = "drop", value_name = "COLUMN")]
+    pub drop: Vec<String>,
     /// Update records whose value of this unique field matches, instead of adding duplicates
     #[arg(long, value_name = "KEY")]
     pub upsert: Option<String>,
@@ -115,6 +118,10 @@ pub struct ExportArgs {
     /// spreadsheet does not run it as a formula
     #[arg(long)]
     pub raw_formulas: bool,
+    /// CSV in a legacy encoding (excel-ru, excel-eu): write `?` for text the encoding cannot
+    /// hold, instead of stopping at the first such value
+    #[arg(long)]
+    pub replace_unrepresentable: bool,
 }
 
 fn read_options(args: &ImportArgs) -> Result<ReadOptions> {
@@ -157,6 +164,9 @@ fn apply_given(args: &ImportArgs, headers: &[String], mapping: &mut [Option<Stri
     Ok(())
 }
 
+/// How many rows are looked at to type the fields made for columns no field takes.
+const NEW_FIELD_SAMPLE_ROWS: usize = 1000;
+
 pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     let mut plugins = super::plugin_host()?;
     let mut source = import::open(&args.file, &read_options(&args)?, &mut plugins)?;
@@ -170,21 +180,38 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
             }
         }
     }
-    let preview = import::preview(vault, &mut source, &args.section, 0)?;
+    // The first rows show what the columns no field takes hold; the import reads the file
+    // again from its start.
+    let mut preview = import::preview(vault, &mut source, &args.section, NEW_FIELD_SAMPLE_ROWS)?;
+    source = import::open(&args.file, &read_options(&args)?, &mut plugins)?;
     // Columns given by hand replace the suggestion (a plugin's own keys included).
-    let mapping = if args.mapping.is_none() && args.map.is_empty() {
-        preview.mapping
-    } else {
+    if args.mapping.is_some() || !args.map.is_empty() {
         let mut mapping = vault.suggest_mapping(&args.section, &preview.headers)?;
         apply_given(&args, &preview.headers, &mut mapping)?;
-        mapping
-    };
-    for (h, m) in preview.headers.iter().zip(&mapping) {
-        match m {
-            Some(k) => say!("  {h} → {k}")?,
-            None => say!("  {h} → (ignored)")?,
+        preview.mapping = mapping;
+    }
+    let mut new_fields = import::new_fields::unmatched_columns(vault, &args.section, &preview)?;
+    for d in &args.drop {
+        let i = preview
+            .headers
+            .iter()
+            .position(|h| h.trim() == d.trim() || h.trim().eq_ignore_ascii_case(d.trim()))
+            .with_context(|| {
+                format!(
+                    "--drop {d:?}: the file has no such column; its columns: {}",
+                    preview.headers.join(", ")
+                )
+            })?;
+        new_fields.retain(|f| f.column != i);
+    }
+    for (i, (h, m)) in preview.headers.iter().zip(&preview.mapping).enumerate() {
+        match (m, new_fields.iter().find(|f| f.column == i)) {
+            (Some(k), _) => say!("  {h} → {k}")?,
+            (None, Some(f)) => say!("  {h} → new field {} ({})", f.spec.key, f.spec.kind.name())?,
+            (None, None) => say!("  {h} → (ignored)")?,
         }
     }
+    let mapping = preview.mapping;
     // "--upsert email" for the "emails" field: the singular is what people type.
     let upsert = args.upsert.as_ref().map(|k| {
         let section = vault.schema().section(&args.section);
@@ -214,10 +241,11 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
         ProgressStyle::with_template("{bar:40} {percent:>3}% {elapsed} elapsed, {eta} left")
             .expect("a valid progress template"),
     );
-    let result = import::run(
+    let result = import::run_adding_fields(
         vault,
         &mut source,
         &options,
+        &new_fields,
         &mut Progress::new(Default::default(), |done, total| {
             bar.set_length(total);
             bar.set_position(done);
@@ -246,6 +274,9 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     }
     for b in &report.bad_rows {
         say_err!("  skipped {b}");
+    }
+    for k in &report.kept {
+        say_err!("  {k}");
     }
     let verb = if report.committed {
         "Imported"
@@ -322,11 +353,28 @@ pub fn export(vault: &Vault, args: ExportArgs) -> Result<()> {
     } else {
         Formulas::Defuse
     };
-    let done = export::run(vault, &mut plugins, &request, &mut Progress::none())?;
+    if args.replace_unrepresentable {
+        request.unrepresentable = Unrepresentable::Replace;
+    }
+    let done = match export::run(vault, &mut plugins, &request, &mut Progress::none()) {
+        Ok(done) => done,
+        Err(cardbase_workflows::Error::Export(e @ ExportError::Unrepresentable { .. })) => {
+            bail!(
+                "{e}. Export with --csv utf8 to keep every character, or add --replace-unrepresentable to write ? for what it cannot hold"
+            )
+        }
+        Err(e) => return Err(e.into()),
+    };
     match (&done.plugin, args.all) {
         (Some(id), _) => say!("Exported {} to {} with plugin {id}.", done.count(), args.out.display())?,
         (None, true) => say!("Exported {} of every section to {}.", done.count(), args.out.display())?,
         (None, false) => say!("Exported {} to {}.", done.count(), args.out.display())?,
+    }
+    if done.stats.unmappable > 0 {
+        say_err!(
+            "warning: {} characters the file's encoding cannot hold were written as ?",
+            done.stats.unmappable
+        );
     }
     Ok(())
 }

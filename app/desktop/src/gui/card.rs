@@ -129,7 +129,13 @@ fn card_data(v: &Vault, id: i64) -> Option<CardData> {
         ),
         ..CardData::default()
     };
+    let kept = v.kept_as_typed(record.id).unwrap_or_default();
     for f in section.visible_fields() {
+        // What an import could not read as the field's type, marked, right where it belongs.
+        if let Some(k) = kept.iter().find(|k| k.field == f.key) {
+            card.lines
+                .push(Line::new(f.label.clone(), k.text.clone(), String::new(), "kept"));
+        }
         let Some(value) = record.get(&f.key) else { continue };
         match (f.kind, value) {
             (FieldType::Photo, Value::Photo(pid)) => {

@@ -12,7 +12,8 @@ use super::worker::Session;
 use cardbase_engine::import::table::Cell;
 use cardbase_engine::import::{self, DateOrder, Existing, ImportOptions, cell_value};
 use cardbase_engine::schema::{Field, FieldSpec};
-use cardbase_engine::{Error, FieldType};
+use cardbase_engine::{Error, FieldType, Schema};
+use cardbase_workflows::import::new_fields::{self, NewField};
 use cardbase_workflows::import::{ReadOptions, key_from_header};
 use cardbase_workflows::{Cancel, Progress};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
@@ -22,6 +23,9 @@ use std::rc::Rc;
 
 /// Rows shown as a preview per column.
 const PREVIEW_ROWS: usize = 3;
+
+/// Rows read ahead to type the fields offered for columns no field takes.
+const SAMPLE_ROWS: usize = 200;
 
 /// What the wizard knows about the file being imported.
 #[derive(Default)]
@@ -33,6 +37,10 @@ pub(super) struct ImportState {
     /// The fields offered in the mapping lists (index 0 of the list is "ignore").
     fields: Vec<Field>,
     mapping: Vec<Option<String>>,
+    /// The fields offered for columns no field takes, and the columns whose offer the user
+    /// unticked.
+    new_fields: Vec<NewField>,
+    declined: Vec<usize>,
     /// The file is read by a plugin: its cells come typed, so photo fields take them too.
     typed: bool,
     /// The kinds of file the wizard reads: the built-in ones, then the plugins'.
@@ -47,6 +55,7 @@ struct Head {
     samples: Vec<Vec<Cell>>,
     mapping: Vec<Option<String>>,
     fields: Vec<Field>,
+    new_fields: Vec<NewField>,
     about: String,
     /// The name of the plugin that read the file, if one did.
     plugin: Option<String>,
@@ -140,6 +149,8 @@ impl ImportWizardController {
         on!(on_load, |c| c.import_load());
         on!(on_remap, |c, col, f| c.import_remap(col as usize, f as usize));
         on!(on_new_field, |c, col| c.import_new_field(col as usize));
+        on!(on_create_field, |c, col, create| c
+            .import_create_field(col as usize, create));
         on!(on_run, |c| c.import_run());
         on!(on_cancel, |c| c.import_cancel());
         c
@@ -254,9 +265,11 @@ impl ImportWizardController {
                 }
                 let mut source = open_file(s, &path, sheet)?;
                 let v = s.vault.as_ref().ok_or("the vault is not open")?;
-                let preview =
-                    cardbase_workflows::import::preview(v, &mut source, &section, 5).map_err(|e| e.to_string())?;
+                let preview = cardbase_workflows::import::preview(v, &mut source, &section, SAMPLE_ROWS)
+                    .map_err(|e| e.to_string())?;
+                let new_fields = new_fields::unmatched_columns(v, &section, &preview).map_err(|e| e.to_string())?;
                 Ok(Head {
+                    new_fields,
                     sheets: source.sheets.clone(),
                     headers: preview.headers,
                     samples: preview.samples,
@@ -300,6 +313,8 @@ impl ImportWizardController {
             st.samples = head.samples;
             st.fields = head.fields;
             st.mapping = head.mapping;
+            st.new_fields = head.new_fields;
+            st.declined.clear();
         }
         self.shell.app(|a| {
             a.global::<ImportWizard>()
@@ -329,10 +344,16 @@ impl ImportWizardController {
                     .map(|p| p + 1)
                     .unwrap_or(0);
                 let field = index.checked_sub(1).and_then(|p| st.fields.get(p));
+                let offered = st.new_fields.iter().find(|f| f.column == i);
                 ImportColumn {
                     header: h.as_str().into(),
                     field: index as i32,
                     preview: preview(field, &st.samples, i, order).into(),
+                    new_field: offered
+                        .map(|f| format!("{} ({})", f.spec.label, f.spec.kind.name()))
+                        .unwrap_or_default()
+                        .into(),
+                    create: !st.declined.contains(&i),
                 }
             })
             .collect();
@@ -379,6 +400,15 @@ impl ImportWizardController {
                 cols.set_row_data(column, c);
             }
         });
+    }
+
+    /// Ticks or unticks the new field offered for a column.
+    pub(super) fn import_create_field(&self, column: usize, create: bool) {
+        let mut st = self.import.borrow_mut();
+        st.declined.retain(|c| *c != column);
+        if !create {
+            st.declined.push(column);
+        }
     }
 
     /// "Create a new custom field from this column": a text field named like the header.
@@ -482,6 +512,15 @@ impl ImportWizardController {
                 date_order: self.date_order(),
             }
         };
+        // The offered fields still ticked, for columns the user did not map elsewhere.
+        let adding: Vec<NewField> = {
+            let st = self.import.borrow();
+            st.new_fields
+                .iter()
+                .filter(|f| !st.declined.contains(&f.column) && st.mapping.get(f.column).is_some_and(Option::is_none))
+                .cloned()
+                .collect()
+        };
         let sheet = self.import.borrow().sheets.get(sheet_index.max(0) as usize).cloned();
         let weak = self.shell.ui.clone();
         self.shell.app(|a| {
@@ -509,22 +548,40 @@ impl ImportWizardController {
             },
         );
         self.shell.worker.run(
-            move |s: &mut Session| -> Result<import::ImportReport, Error> {
-                let mut source = open_file(s, &path, sheet).map_err(Error::Query)?;
-                let v = s.vault.as_mut().ok_or(Error::Query("the vault is not open".into()))?;
+            move |s: &mut Session| -> (Result<import::ImportReport, Error>, Option<Schema>) {
+                let mut source = match open_file(s, &path, sheet) {
+                    Ok(source) => source,
+                    Err(e) => return (Err(Error::Query(e)), None),
+                };
+                let Some(v) = s.vault.as_mut() else {
+                    return (Err(Error::Query("the vault is not open".into())), None);
+                };
                 let mut progress = Progress::new(cancel, |done, total| {
                     let fraction = if total > 0 { done as f32 / total as f32 } else { 0.0 };
                     let _ = weak.upgrade_in_event_loop(move |ui| {
                         ui.global::<ImportWizard>().set_progress(fraction);
                     });
                 });
-                match cardbase_workflows::import::run(v, &mut source, &options, &mut progress) {
+                let result =
+                    cardbase_workflows::import::run_adding_fields(v, &mut source, &options, &adding, &mut progress);
+                let report = match result {
                     Ok(done) => Ok(done.report),
                     Err(cardbase_workflows::Error::Engine(e)) => Err(e),
                     Err(e) => Err(Error::Query(e.to_string())),
-                }
+                };
+                // Fields added for new columns show in the table at once.
+                let schema = (!adding.is_empty()).then(|| v.schema().clone());
+                (report, schema)
             },
-            |r| shell::with(|c: &Rc<ImportWizardController>| c.import_done(r)),
+            |(r, schema)| {
+                shell::with(|c: &Rc<ImportWizardController>| {
+                    if let Some(schema) = schema {
+                        *c.shell.schema.borrow_mut() = schema;
+                        c.table.show_columns();
+                    }
+                    c.import_done(r)
+                })
+            },
         );
     }
 
@@ -534,16 +591,22 @@ impl ImportWizardController {
         let reader = self.shell.reads.borrow_mut().take();
         drop(reader);
         let (summary, problems, error) = match result {
+            // Skipped rows first, then the values kept as typed (the card marks them too).
             Ok(r) => (
                 format!("Imported {}.", r.summary()),
-                r.bad_rows.iter().map(|b| b.to_string()).collect(),
+                r.bad_rows
+                    .iter()
+                    .map(|b| b.to_string())
+                    .chain(r.warnings.iter().cloned())
+                    .chain(r.kept.iter().map(|k| k.to_string()))
+                    .collect(),
                 String::new(),
             ),
             Err(Error::ImportFailed(r)) => (
-                format!(
-                    "Nothing was imported: {} rows have problems. Fix them, or tick \"Skip bad rows\".",
-                    r.bad_rows.len()
-                ),
+                match r.bad_rows.len() {
+                    1 => "Nothing was imported: 1 row has a problem. Fix it, or tick \"Skip bad rows\".".to_string(),
+                    n => format!("Nothing was imported: {n} rows have problems. Fix them, or tick \"Skip bad rows\"."),
+                },
                 r.bad_rows.iter().map(|b| b.to_string()).collect::<Vec<_>>(),
                 String::new(),
             ),

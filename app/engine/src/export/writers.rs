@@ -60,6 +60,29 @@ pub enum ExportError {
     KeyCount { sheet: String, keys: usize, columns: usize },
     #[error("sheet {sheet:?}: JSON key {key:?} is given for two columns")]
     DuplicateKey { sheet: String, key: String },
+    #[error(
+        "sheet {sheet:?}, record {row}, field {field:?}: {value:?} cannot be written in {encoding}; \
+         nothing was written"
+    )]
+    Unrepresentable {
+        sheet: String,
+        /// The record's place in the export (1 is the first record), 0 for the header line.
+        row: u64,
+        field: String,
+        value: String,
+        encoding: &'static str,
+    },
+}
+
+/// What a CSV in a legacy encoding does with text the encoding cannot hold (Persian in
+/// windows-1251, say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Unrepresentable {
+    /// Stop at the first such value, naming its record and field, so no text is lost unseen.
+    #[default]
+    Refuse,
+    /// Write each character it cannot hold as `?` (counted in [`ExportStats::unmappable`]).
+    Replace,
 }
 
 /// How a CSV file is encoded and separated.
@@ -72,8 +95,8 @@ pub enum CsvProfile {
     /// What a localised Excel writes and reads when a file is double-clicked: its list
     /// separator and the system's legacy code page, e.g. `;` and windows-1251 for Russian
     /// Excel. With `;` numbers get a decimal comma (`1234,5`), as in the locales that use `;`;
-    /// dates are written `31.03.2024`. Characters the encoding cannot hold become `?` (counted
-    /// in [`ExportStats::unmappable`]). UTF-8 gets a byte-order mark; UTF-16LE/BE (with `\t`,
+    /// dates are written `31.03.2024`. Characters the encoding cannot hold stop the export, or
+    /// become `?` (see [`Unrepresentable`]). UTF-8 gets a byte-order mark; UTF-16LE/BE (with `\t`,
     /// Excel's "Unicode text") a BOM and UTF-16 code units.
     ExcelLocale { delimiter: u8, encoding: &'static Encoding },
 }
@@ -513,11 +536,13 @@ fn char_width(c: char) -> usize {
 /// CRLF line ends as Excel writes them. See [`CsvProfile`] for the encoding, separator and how
 /// numbers and dates are written. Money is `1234.50 EUR` (the form the importer reads back).
 /// Text (headers included) that a spreadsheet would run as a formula is marked as text unless
-/// `formulas` is [`Formulas::Raw`].
+/// `formulas` is [`Formulas::Raw`]. Text a legacy encoding cannot hold stops the export or is
+/// replaced, as `unrepresentable` says.
 pub fn write_csv(
     sheet: ExportSheet<'_>,
     profile: &CsvProfile,
     formulas: Formulas,
+    unrepresentable: Unrepresentable,
     out: &mut dyn Write,
 ) -> Result<ExportStats, ExportError> {
     let ExportSheet { name, headers, rows } = sheet;
@@ -547,6 +572,23 @@ pub fn write_csv(
     } else {
         csv::QuoteStyle::Necessary
     };
+    // Refusing: the first value the encoding cannot hold, by its record and field.
+    let refuse = |row: u64, cells: &mut dyn Iterator<Item = String>| {
+        let Some((j, value)) = cells.enumerate().find(|(_, text)| encoding.encode(text).2) else {
+            return Ok(());
+        };
+        Err(ExportError::Unrepresentable {
+            sheet: name.clone(),
+            row,
+            field: if row == 0 {
+                value.clone()
+            } else {
+                headers.get(j).cloned().unwrap_or_default()
+            },
+            value,
+            encoding: encoding.name(),
+        })
+    };
     let mut header_line = csv_writer(delimiter, header_quoting);
     header_line
         .write_record(headers.iter().map(|h| defuse(h, formulas).into_owned()))
@@ -557,6 +599,9 @@ pub fn write_csv(
         &mut stats.unmappable,
     )
     .map_err(io_error)?;
+    if stats.unmappable > 0 && unrepresentable == Unrepresentable::Refuse {
+        refuse(0, &mut headers.iter().cloned())?;
+    }
 
     let mut line = csv_writer(delimiter, csv::QuoteStyle::Necessary);
     let mut fields: Vec<String> = Vec::with_capacity(headers.len());
@@ -568,9 +613,13 @@ pub fn write_csv(
             c => style.field(c),
         }));
         line.write_record(&fields).map_err(|e| io_error(e.into()))?;
+        let before = stats.unmappable;
         sink.put(&take_csv(&mut line).map_err(io_error)?, &mut out, &mut stats.unmappable)
             .map_err(io_error)?;
         stats.rows += 1;
+        if stats.unmappable > before && unrepresentable == Unrepresentable::Refuse {
+            refuse(stats.rows, &mut fields.iter().cloned())?;
+        }
     }
     sink.finish(&mut out).map_err(io_error)?;
     out.flush().map_err(io_error)?;
@@ -1125,7 +1174,7 @@ mod tests {
 
     fn csv_string(sheet: ExportSheet<'_>, profile: &CsvProfile) -> (Vec<u8>, ExportStats) {
         let mut out = Vec::new();
-        let stats = write_csv(sheet, profile, Formulas::Defuse, &mut out).unwrap();
+        let stats = write_csv(sheet, profile, Formulas::Defuse, Unrepresentable::Replace, &mut out).unwrap();
         (out, stats)
     }
 
@@ -1339,6 +1388,49 @@ mod tests {
     }
 
     #[test]
+    fn csv_in_a_legacy_encoding_refuses_text_it_cannot_hold_naming_record_and_field() {
+        let rows = vec![vec![text("Пётр"), text("Иванов")], vec![text("Ali"), text("محمدی")]];
+        let mut out = Vec::new();
+        let err = write_csv(
+            sheet("contacts", &["First name", "Last name"], rows),
+            &CsvProfile::excel_cyrillic(),
+            Formulas::Defuse,
+            Unrepresentable::Refuse,
+            &mut out,
+        )
+        .unwrap_err();
+        let ExportError::Unrepresentable {
+            row,
+            field,
+            value,
+            encoding,
+            ..
+        } = &err
+        else {
+            panic!("{err}")
+        };
+        assert_eq!(
+            (*row, field.as_str(), value.as_str(), *encoding),
+            (2, "Last name", "محمدی", "windows-1251")
+        );
+        let message = err.to_string();
+        assert!(
+            message.contains("record 2") && message.contains("\"Last name\""),
+            "{message}"
+        );
+        // A header the encoding cannot hold is named as itself.
+        let err = write_csv(
+            sheet("contacts", &["نام"], vec![vec![text("x")]]),
+            &CsvProfile::excel_cyrillic(),
+            Formulas::Defuse,
+            Unrepresentable::Refuse,
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, ExportError::Unrepresentable { row: 0, .. }), "{err}");
+    }
+
+    #[test]
     fn csv_in_utf16_has_a_bom_and_every_character() {
         let profile = CsvProfile::ExcelLocale {
             delimiter: b'\t',
@@ -1528,7 +1620,14 @@ mod tests {
                 Ok(())
             }
         }
-        let err = write_csv(contacts(), &CsvProfile::Utf8Bom, Formulas::Defuse, &mut Broken).unwrap_err();
+        let err = write_csv(
+            contacts(),
+            &CsvProfile::Utf8Bom,
+            Formulas::Defuse,
+            Unrepresentable::Refuse,
+            &mut Broken,
+        )
+        .unwrap_err();
         assert_eq!(
             err.to_string(),
             "could not write the CSV export of \"Contacts\": disk full"
@@ -1552,9 +1651,15 @@ mod tests {
             "sheet \"Contacts\": record 2 could not be read, so the export stopped: database disk image is malformed";
         let mut out = Vec::new();
         assert_eq!(
-            write_csv(broken(), &CsvProfile::Utf8Bom, Formulas::Defuse, &mut out)
-                .unwrap_err()
-                .to_string(),
+            write_csv(
+                broken(),
+                &CsvProfile::Utf8Bom,
+                Formulas::Defuse,
+                Unrepresentable::Refuse,
+                &mut out
+            )
+            .unwrap_err()
+            .to_string(),
             want
         );
         assert_eq!(

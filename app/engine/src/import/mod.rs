@@ -1,4 +1,5 @@
-//! Importing records from files people have: CSV as Excel writes it, spreadsheets, JSON lines.
+//! Importing records from files people have: CSV as Excel writes it, spreadsheets, JSON lines,
+//! LDIF address books.
 //!
 //! Every reader yields a header row and typed rows ([`table::TableReader`]); the pipeline
 //! ([`Vault::import`](crate::Vault::import)) maps columns to fields, converts each cell by the
@@ -6,6 +7,7 @@
 
 pub mod csv;
 pub mod jsonl;
+pub mod ldif;
 pub mod mapping;
 mod ole;
 mod open;
@@ -15,4 +17,4 @@ pub mod sheet;
 pub mod table;
 pub use open::{EXTENSIONS, OpenOptions, is_workbook, open};
 
-pub use pipeline::{BadRow, DateOrder, Existing, ImportOptions, ImportReport, cell_value};
+pub use pipeline::{BadRow, DateOrder, Existing, ImportOptions, ImportReport, KeptCell, cell_value};

@@ -2,6 +2,7 @@
 
 use super::csv::{CsvOptions, CsvReader};
 use super::jsonl::JsonLinesReader;
+use super::ldif::LdifReader;
 use super::sheet::{SheetOptions, SheetReader};
 use super::table::{ReadError, TableReader};
 use std::path::Path;
@@ -19,7 +20,7 @@ pub struct OpenOptions {
 
 /// The kinds of file the importer reads, by extension.
 pub const EXTENSIONS: &[&str] = &[
-    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "jsonl", "json", "ndjson",
+    "csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "jsonl", "json", "ndjson", "ldif",
 ];
 
 /// Whether a file is a workbook with sheets.
@@ -34,7 +35,8 @@ fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Opens a file for import: a workbook (XLSX/XLS/ODS), JSON lines, or else CSV/TSV/text.
+/// Opens a file for import: a workbook (XLSX/XLS/ODS), JSON lines, an LDIF address book, or
+/// else CSV/TSV/text.
 ///
 /// ```no_run
 /// use cardbase_engine::import::{open, OpenOptions};
@@ -50,6 +52,7 @@ pub fn open(path: &Path, options: &OpenOptions) -> Result<Box<dyn TableReader>, 
             },
         )?),
         "jsonl" | "json" | "ndjson" => Box::new(JsonLinesReader::open(path)?),
+        "ldif" => Box::new(LdifReader::open(path)?),
         _ => Box::new(CsvReader::open(
             path,
             &CsvOptions {

@@ -1,5 +1,7 @@
 //! The import pipeline: reader → column mapping → typed conversion → one transaction →
 //! report. All or nothing by default: a failed or cancelled import leaves the vault as it was.
+//! A cell that does not read as its field's type is kept as typed on its record (the row
+//! imports), unless the field is strict (required, unique, the upsert key).
 
 use super::mapping;
 use super::table::{Cell, ReadError, Row, TableReader};
@@ -78,6 +80,30 @@ impl std::fmt::Display for BadRow {
     }
 }
 
+/// A cell kept as the file typed it, because it does not read as its field's type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeptCell {
+    pub file: String,
+    pub row: usize,
+    /// The column's header.
+    pub column: String,
+    /// The field it went to.
+    pub field: String,
+    pub value: String,
+    /// Why it is not a value of the field's type.
+    pub reason: String,
+}
+
+impl std::fmt::Display for KeptCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}, row {}, column {:?}: {:?} kept as typed in {} ({})",
+            self.file, self.row, self.column, self.value, self.field, self.reason
+        )
+    }
+}
+
 /// What an import did (or, for a dry run or a failed import, would have done).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
@@ -89,6 +115,9 @@ pub struct ImportReport {
     /// Records created in other sections for relations (an organization named in a column).
     pub linked_created: usize,
     pub bad_rows: Vec<BadRow>,
+    /// Cells that did not read as their field's type and were kept as typed on their
+    /// record (see [`crate::records::as_typed`]); their rows were imported.
+    pub kept: Vec<KeptCell>,
     /// What was read differently from the file's bytes, naming file and row (see
     /// [`TableReader::warnings`](super::table::TableReader::warnings)); the rows were imported.
     pub warnings: Vec<String>,
@@ -104,8 +133,13 @@ impl ImportReport {
         } else {
             String::new()
         };
+        let kept = match self.kept.len() {
+            0 => String::new(),
+            1 => ", 1 value kept as typed".to_string(),
+            n => format!(", {n} values kept as typed"),
+        };
         format!(
-            "{} rows: {} added, {} updated, {} unchanged, {} skipped{linked}",
+            "{} rows: {} added, {} updated, {} unchanged, {} skipped{linked}{kept}",
             self.rows,
             self.created,
             self.updated,
@@ -297,6 +331,8 @@ impl RowWriter<'_> {
     fn write(&self, row: &Row, links: &mut Links, report: &mut ImportReport) -> Result<Option<BadRow>> {
         let (tx, fields, headers, file) = (self.tx, self.fields, self.headers, self.file);
         let mut values: Vec<(String, Option<Value>)> = Vec::new();
+        // Cells kept as typed: (column, field, text, why).
+        let mut kept: Vec<(usize, &Field, String, String)> = Vec::new();
         for (i, cell) in row.cells.iter().enumerate() {
             let Some(Some(field)) = fields.get(i) else { continue };
             // An export leaves secrets out or masks them; a mask must never become the password.
@@ -312,6 +348,15 @@ impl RowWriter<'_> {
             };
             match converted {
                 Ok(v) => merge(&mut values, field, v),
+                Err(e) if field.kind == FieldType::Photo => {
+                    // A damaged picture is no text to keep: the row comes without it.
+                    report.warnings.push(format!(
+                        "{file}, row {}: the photo could not be read ({}); the row was imported without it",
+                        row.number,
+                        reason(&e)
+                    ));
+                }
+                Err(e) if self.keeps_as_typed(field, &e) => kept.push((i, field, cell_text(cell), reason(&e))),
                 Err(e) => {
                     return Ok(Some(BadRow {
                         file: file.to_string(),
@@ -323,10 +368,10 @@ impl RowWriter<'_> {
                 }
             }
         }
-        if values.iter().all(|(_, v)| v.is_none()) {
+        if values.iter().all(|(_, v)| v.is_none()) && kept.is_empty() {
             return Ok(None);
         }
-        match save_row(
+        let saved = save_row(
             tx,
             self.sections,
             self.section,
@@ -334,10 +379,20 @@ impl RowWriter<'_> {
             self.options.on_existing,
             values,
             self.op,
-        ) {
-            Ok(Saved::Created) => report.created += 1,
-            Ok(Saved::Updated) => report.updated += 1,
-            Ok(Saved::Unchanged) => report.unchanged += 1,
+        );
+        let id = match saved {
+            Ok((Saved::Created, id)) => {
+                report.created += 1;
+                id
+            }
+            Ok((Saved::Updated, id)) => {
+                report.updated += 1;
+                id
+            }
+            Ok((Saved::Unchanged, id)) => {
+                report.unchanged += 1;
+                id
+            }
             Err(e) => {
                 let column = field_of(&e).and_then(|k| {
                     fields
@@ -358,8 +413,32 @@ impl RowWriter<'_> {
                     reason: reason(&e),
                 }));
             }
+        };
+        // A record skipped as existing keeps nothing of the row.
+        if let Some(id) = id {
+            for (i, field, text, why) in kept {
+                records::as_typed::keep(tx, id, field.id, text.trim())?;
+                report.kept.push(KeptCell {
+                    file: file.to_string(),
+                    row: row.number,
+                    column: headers.get(i).cloned().unwrap_or_default(),
+                    field: field.key.clone(),
+                    value: text,
+                    reason: why,
+                });
+            }
         }
         Ok(None)
+    }
+
+    /// Whether a cell that does not read as its field's type is kept as typed (the row
+    /// imports) rather than refusing the row: yes, unless the user made the field strict
+    /// (required or unique, or the key the import matches records by).
+    fn keeps_as_typed(&self, field: &Field, e: &Error) -> bool {
+        matches!(e, Error::InvalidValue { .. })
+            && !field.required
+            && !field.unique
+            && self.upsert.is_none_or(|u| u.key != field.key)
     }
 
     /// Writes a batch of rows (as read) under one savepoint; if any row is refused, rolls the
@@ -373,6 +452,7 @@ impl RowWriter<'_> {
         let tx = self.tx;
         let counts = (report.created, report.updated, report.unchanged, report.linked_created);
         let (bad_mark, links_mark) = (report.bad_rows.len(), links.added.len());
+        let (kept_mark, warned_mark) = (report.kept.len(), report.warnings.len());
         tx.execute_batch("SAVEPOINT import_batch")?;
         let mut clean = true;
         for row in batch {
@@ -393,6 +473,8 @@ impl RowWriter<'_> {
         tx.execute_batch("ROLLBACK TO import_batch; RELEASE import_batch")?;
         (report.created, report.updated, report.unchanged, report.linked_created) = counts;
         report.bad_rows.truncate(bad_mark);
+        report.kept.truncate(kept_mark);
+        report.warnings.truncate(warned_mark);
         links.forget_since(links_mark);
         for row in batch {
             let row = match row {
@@ -405,6 +487,7 @@ impl RowWriter<'_> {
             // Each row is its own savepoint: a refused row leaves nothing behind, not even an
             // organization its relation column would have created.
             let (links_mark, linked) = (links.added.len(), report.linked_created);
+            let warned_mark = report.warnings.len();
             tx.execute_batch("SAVEPOINT import_row")?;
             match self.write(row, links, report)? {
                 None => tx.execute_batch("RELEASE import_row")?,
@@ -412,6 +495,7 @@ impl RowWriter<'_> {
                     tx.execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
                     links.forget_since(links_mark);
                     report.linked_created = linked;
+                    report.warnings.truncate(warned_mark);
                     report.bad_rows.push(bad);
                 }
             }
@@ -520,7 +604,9 @@ impl Vault {
         if cancelled {
             return Err(Error::Cancelled);
         }
-        report.warnings = reader.warnings();
+        let mut warnings = reader.warnings();
+        warnings.append(&mut report.warnings);
+        report.warnings = warnings;
         if !report.bad_rows.is_empty() && !options.skip_bad_rows {
             return Err(Error::ImportFailed(Box::new(report)));
         }
@@ -553,7 +639,7 @@ fn save_row(
     on_existing: Existing,
     values: Vec<(String, Option<Value>)>,
     op: i64,
-) -> Result<Saved> {
+) -> Result<(Saved, Option<RecordId>)> {
     (|| {
         let existing = match upsert {
             Some(f) => match values.iter().find(|(k, _)| *k == f.key).and_then(|(_, v)| v.as_ref()) {
@@ -565,7 +651,7 @@ fn save_row(
             None => None,
         };
         match existing {
-            Some(_) if on_existing == Existing::Skip => Ok(Saved::Unchanged),
+            Some(_) if on_existing == Existing::Skip => Ok((Saved::Unchanged, None)),
             Some(id) => {
                 let before = records::read_record(tx, section, id)?
                     .map(|r| r.values)
@@ -577,15 +663,15 @@ fn save_row(
                     })
                     .collect();
                 if changes.is_empty() {
-                    return Ok(Saved::Unchanged);
+                    return Ok((Saved::Unchanged, Some(id)));
                 }
                 records::update_in(tx, op, sections, section, id, changes)?;
-                Ok(Saved::Updated)
+                Ok((Saved::Updated, Some(id)))
             }
             None => {
                 let given: Vec<(String, Value)> = values.into_iter().filter_map(|(k, v)| Some((k, v?))).collect();
-                records::insert_record(tx, op, sections, section, given)?;
-                Ok(Saved::Created)
+                let id = records::insert_record(tx, op, sections, section, given)?;
+                Ok((Saved::Created, Some(id)))
             }
         }
     })()
@@ -724,18 +810,27 @@ mod tests {
     use crate::{Passphrase, Preset, Query};
 
     /// Contacts with a company each (a new organization every 100 rows); the rows in `bad`
-    /// have an e-mail the field refuses.
+    /// have no code, which the vault's contacts require (see [`with_required_code`]).
     fn contacts_csv(rows: usize, bad: &[usize]) -> Vec<u8> {
-        let mut text = String::from("First name,Last name,Organization,E-mail\n");
+        let mut text = String::from("First name,Last name,Organization,E-mail,Code\n");
         for i in 1..=rows {
-            let email = if bad.contains(&i) {
-                "not an e-mail".to_string()
+            let code = if bad.contains(&i) {
+                String::new()
             } else {
-                format!("p{i}@x.org")
+                format!("C{i}")
             };
-            text.push_str(&format!("Person,No{i},Org {},{email}\n", i / 100));
+            text.push_str(&format!("Person,No{i},Org {},p{i}@x.org,{code}\n", i / 100));
         }
         text.into_bytes()
+    }
+
+    /// A client base whose contacts require a code: a row without one is refused.
+    fn with_required_code(dir: &std::path::Path) -> Vault {
+        let mut v = Vault::create(&dir.join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        let mut code = crate::schema::FieldSpec::new("code", "Code", FieldType::Text);
+        code.required = true;
+        v.add_field("contacts", &code).unwrap();
+        v
     }
 
     fn import(v: &mut Vault, csv: Vec<u8>, skip_bad_rows: bool) -> Result<ImportReport> {
@@ -753,7 +848,7 @@ mod tests {
     #[test]
     fn refused_rows_in_any_batch_leave_nothing_behind_and_the_good_rows_all_land() {
         let dir = tempfile::tempdir().unwrap();
-        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        let mut v = with_required_code(dir.path());
         // Bad rows in the first batch, in a later one, and the first row of the last; row 1550
         // is the only one naming "Org 15", which must not be created.
         let bad = [3, 1550, 2 * BATCH_ROWS + 1];
@@ -781,7 +876,7 @@ mod tests {
     #[test]
     fn one_refused_row_in_a_later_batch_saves_nothing_unless_bad_rows_are_skipped() {
         let dir = tempfile::tempdir().unwrap();
-        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::ClientBase).unwrap();
+        let mut v = with_required_code(dir.path());
         let err = import(&mut v, contacts_csv(BATCH_ROWS + 5, &[BATCH_ROWS + 3]), false).unwrap_err();
         let Error::ImportFailed(report) = err else {
             panic!("{err}")
@@ -790,6 +885,68 @@ mod tests {
         assert!(!report.committed);
         assert_eq!(v.count("contacts").unwrap(), 0);
         assert_eq!(v.count("organizations").unwrap(), 0);
+    }
+
+    #[test]
+    fn a_cell_not_of_its_type_is_kept_as_typed_and_its_row_imports_even_if_a_later_row_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::Personal).unwrap();
+        let csv =
+            "First name,Phone,Birthday,E-mail\nAda,pager,sometime in May,ada@x.org\nBob,+1 555 0100,1990-02-03,\n";
+        let report = import(&mut v, csv.as_bytes().to_vec(), false).unwrap();
+        assert_eq!((report.created, report.bad_rows.len()), (2, 0));
+        let kept: Vec<(usize, &str, &str)> = report
+            .kept
+            .iter()
+            .map(|k| (k.row, k.field.as_str(), k.value.as_str()))
+            .collect();
+        assert_eq!(kept, [(2, "phones", "pager"), (2, "birthday", "sometime in May")]);
+        let ada = v.list(&Query::section("contacts").search("Ada")).unwrap().records[0].clone();
+        assert_eq!(ada.get("phones"), None);
+        assert_eq!(ada.get("emails").map(|e| e.display()).as_deref(), Some("ada@x.org"));
+        let on_card: Vec<(String, String)> = v
+            .kept_as_typed(ada.id)
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.field, k.text))
+            .collect();
+        assert_eq!(
+            on_card,
+            [
+                ("phones".into(), "pager".into()),
+                ("birthday".into(), "sometime in May".into())
+            ]
+        );
+        assert_eq!(v.count_kept_as_typed("contacts").unwrap(), 2);
+        // Giving the field a value lets the kept text go; the other stays.
+        v.update_record_from_text(ada.id, &[("birthday", "1815-12-10")])
+            .unwrap();
+        assert_eq!(v.kept_as_typed(ada.id).unwrap().len(), 1);
+
+        // A kept cell of a batch that is rolled back (a later row refused) is not kept twice
+        // nor left without its record.
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = with_required_code(dir.path());
+        let csv = "First name,Birthday,Code\nAda,someday,A1\nBob,1990-02-03,\n";
+        let report = import(&mut v, csv.as_bytes().to_vec(), true).unwrap();
+        assert_eq!((report.created, report.bad_rows.len(), report.kept.len()), (1, 1, 1));
+        assert_eq!(v.count_kept_as_typed("contacts").unwrap(), 1);
+    }
+
+    #[test]
+    fn a_strict_field_still_refuses_a_value_not_of_its_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut v = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::Personal).unwrap();
+        let mut day = crate::schema::FieldSpec::new("visit", "Visit", FieldType::Date);
+        day.required = true;
+        v.add_field("contacts", &day).unwrap();
+        let err = import(&mut v, b"First name,Visit\nAda,soon\n".to_vec(), false).unwrap_err();
+        let Error::ImportFailed(report) = err else {
+            panic!("{err}")
+        };
+        assert_eq!(report.bad_rows[0].column.as_deref(), Some("Visit"));
+        assert!(report.kept.is_empty());
+        assert_eq!(v.count("contacts").unwrap(), 0);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Records: create, read, update, delete (soft, restorable), with validation against the
 //! schema, a change log that `history` shows, and the search index kept in step.
 
+pub mod as_typed;
 mod undo;
 pub(crate) mod value;
 
@@ -764,6 +765,8 @@ pub(crate) fn update_in(
         record.values.retain(|(k, _)| k != &f.key);
         if let Some(v) = new {
             record.values.push((f.key.clone(), v.clone()));
+            // The field has a proper value now: what an import kept as typed has served.
+            as_typed::forget(conn, id, f.id)?;
         }
     }
     index_record(conn, section, &record).map_err(Error::from)

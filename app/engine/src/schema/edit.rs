@@ -405,25 +405,38 @@ impl Vault {
             }
             for s in schema.live_sections() {
                 for f in s.fields.iter().filter(|f| f.deleted) {
-                    let mut f = f.clone();
-                    f.indexed = false;
-                    f.unique = false;
-                    tables::sync_index(c, s, &f)?;
-                    c.execute_batch(&format!("ALTER TABLE {} DROP COLUMN {}", s.table(), f.column()))?;
-                    if tables::has_column(c, &s.table(), &f.currency_column())? {
-                        c.execute_batch(&format!(
-                            "ALTER TABLE {} DROP COLUMN {}",
-                            s.table(),
-                            f.currency_column()
-                        ))?;
-                    }
-                    c.execute("DELETE FROM kept_value WHERE field_id = ?1", [f.id])?;
-                    c.execute("DELETE FROM field WHERE id = ?1", [f.id])?;
+                    drop_field(c, s, f)?;
                 }
             }
             Ok(())
         })?;
         Ok(bin)
+    }
+
+    /// Takes away a field that no record has ever held a value in (one an import added for a
+    /// column, when the import saved nothing), for good and without a trace in the bin.
+    /// Refuses a field with any value, current or kept.
+    pub fn remove_unused_field(&mut self, section: &str, field: &str) -> Result<()> {
+        let s = self.schema.require_section(section)?.clone();
+        let f = s.require_field(field)?.clone();
+        let used: bool = self.conn.query_row(
+            &format!(
+                "SELECT EXISTS(SELECT 1 FROM {} WHERE {} IS NOT NULL)
+                 OR EXISTS(SELECT 1 FROM kept_value WHERE field_id = ?1)",
+                s.table(),
+                f.column()
+            ),
+            [f.id],
+            |r| r.get(0),
+        )?;
+        if used {
+            return Err(Error::Schema(format!(
+                "field {field:?} of {section:?} holds values; delete it to the bin instead"
+            )));
+        }
+        self.migrate("remove-unused-field", &format!("{}.{}", s.key, f.key), |c, _| {
+            Ok(drop_field(c, &s, &f)?)
+        })
     }
 
     /// Changes a field's type, converting every value. Values that do not convert are kept
@@ -723,5 +736,24 @@ fn check_options(
             "currency {c:?} must be an ISO 4217 code such as EUR"
         )));
     }
+    Ok(())
+}
+
+/// Drops a field's column, index and kept values, and the field itself.
+fn drop_field(c: &Connection, s: &Section, f: &Field) -> rusqlite::Result<()> {
+    let mut f = f.clone();
+    f.indexed = false;
+    f.unique = false;
+    tables::sync_index(c, s, &f)?;
+    c.execute_batch(&format!("ALTER TABLE {} DROP COLUMN {}", s.table(), f.column()))?;
+    if tables::has_column(c, &s.table(), &f.currency_column())? {
+        c.execute_batch(&format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            s.table(),
+            f.currency_column()
+        ))?;
+    }
+    c.execute("DELETE FROM kept_value WHERE field_id = ?1", [f.id])?;
+    c.execute("DELETE FROM field WHERE id = ?1", [f.id])?;
     Ok(())
 }

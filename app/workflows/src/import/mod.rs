@@ -5,6 +5,8 @@
 //! Both front ends take the same steps in the same order: [`open`], [`preview`], then
 //! [`run`] on the same (or a freshly opened) [`Source`].
 
+pub mod new_fields;
+
 use crate::{Error, Plugins, Progress, Result};
 use cardbase_engine::import::plugin_reader::PluginReader;
 use cardbase_engine::import::sheet::SheetReader;
@@ -166,6 +168,8 @@ pub struct Preview {
     /// The fields a column can go to: the section's visible fields (photos only from a
     /// plugin, whose cells come typed: text cannot be a photo).
     pub fields: Vec<Field>,
+    /// A plugin's own field key for each column (`None` for files read by a built-in reader).
+    pub keys: Option<Vec<String>>,
 }
 
 /// Reads the head of a source (up to `rows` rows, which the source then no longer yields)
@@ -191,9 +195,9 @@ pub fn preview(vault: &Vault, source: &mut Source, section: &str, rows: usize) -
         .filter(|f| typed || f.kind != FieldType::Photo)
         .cloned()
         .collect();
-    for (m, key) in mapping.iter_mut().zip(keys.unwrap_or_default()) {
-        if fields.iter().any(|f| f.key == key) {
-            *m = Some(key);
+    for (m, key) in mapping.iter_mut().zip(keys.iter().flatten()) {
+        if fields.iter().any(|f| &f.key == key) {
+            *m = Some(key.clone());
         }
     }
     Ok(Preview {
@@ -201,6 +205,7 @@ pub fn preview(vault: &Vault, source: &mut Source, section: &str, rows: usize) -
         samples,
         mapping,
         fields,
+        keys,
     })
 }
 
@@ -237,6 +242,29 @@ pub fn run(
         progress.step(done, total)
     })?;
     Ok(Imported { report, backup })
+}
+
+/// Like [`run`], first adding `new_fields` (columns no field takes, see
+/// [`new_fields::unmatched_columns`]) to the section and pointing their columns at them. An
+/// import that saves nothing (refused, cancelled) takes those fields away again; a dry run
+/// adds none (their columns are left out of it).
+pub fn run_adding_fields(
+    vault: &mut Vault,
+    source: &mut Source,
+    options: &ImportOptions,
+    new: &[new_fields::NewField],
+    progress: &mut Progress<'_>,
+) -> Result<Imported> {
+    if options.dry_run {
+        return run(vault, source, options, progress);
+    }
+    let mut options = options.clone();
+    new_fields::add(vault, &options.section, new, &mut options.mapping)?;
+    let result = run(vault, source, &options, progress);
+    if !result.as_ref().is_ok_and(|r| r.report.committed) {
+        new_fields::remove(vault, &options.section, new)?;
+    }
+    result
 }
 
 /// A field or section key made from a column header or a label: lower-case ASCII (Cyrillic
@@ -281,6 +309,70 @@ mod tests {
         assert_eq!(key_from_header("Дата визита", &[]), "data_vizita");
         assert_eq!(key_from_header("تاریخ", &[]), "column");
         assert_eq!(key_from_header("2nd phone", &[]), "column_2nd_phone");
+    }
+
+    #[test]
+    fn columns_no_field_takes_become_typed_fields_and_go_again_when_nothing_is_saved() {
+        use cardbase_engine::{Passphrase, Preset, Query};
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::Personal).unwrap();
+        let path = dir.path().join("people.csv");
+        std::fs::write(
+            &path,
+            "First name,Country,Customer ID,Visits,First visit,Phone 1 - Type,Empty\n\
+             Ada,UK,0012,3,2024-03-01,Mobile,\nBob,France,0013,5,2023-12-31,Work,\n",
+        )
+        .unwrap();
+        let mut plugins = Plugins::none();
+        let mut source = open(&path, &ReadOptions::default(), &mut plugins).unwrap();
+        let preview = super::preview(&vault, &mut source, "contacts", 100).unwrap();
+        let offered = new_fields::unmatched_columns(&vault, "contacts", &preview).unwrap();
+        let got: Vec<(&str, &str, FieldType)> = offered
+            .iter()
+            .map(|f| (f.header.as_str(), f.spec.key.as_str(), f.spec.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Country", "country", FieldType::Text),
+                ("Customer ID", "customer_id", FieldType::Text),
+                ("Visits", "visits", FieldType::Number),
+                ("First visit", "first_visit", FieldType::Date),
+            ],
+            "kinds of another column and empty columns are not offered"
+        );
+        let options = ImportOptions {
+            section: "contacts".into(),
+            mapping: preview.mapping.clone(),
+            ..ImportOptions::default()
+        };
+        let mut source = open(&path, &ReadOptions::default(), &mut plugins).unwrap();
+        let done = run_adding_fields(&mut vault, &mut source, &options, &offered, &mut Progress::none()).unwrap();
+        assert_eq!(done.report.created, 2);
+        let ada = &vault.list(&Query::section("contacts").search("Ada")).unwrap().records[0];
+        assert_eq!(ada.get("country").map(|v| v.display()).as_deref(), Some("UK"));
+        assert_eq!(ada.get("customer_id").map(|v| v.display()).as_deref(), Some("0012"));
+        assert_eq!(ada.get("visits"), Some(&cardbase_engine::Value::Number(3.0)));
+
+        // A refused import (a strict field) takes the fields it added away, bin included.
+        let dir = tempfile::tempdir().unwrap();
+        let mut vault = Vault::create(&dir.path().join("v"), &Passphrase::new("p"), Preset::Personal).unwrap();
+        let mut code = cardbase_engine::schema::FieldSpec::new("code", "Code", FieldType::Text);
+        code.required = true;
+        vault.add_field("contacts", &code).unwrap();
+        let mut source = open(&path, &ReadOptions::default(), &mut plugins).unwrap();
+        let preview = super::preview(&vault, &mut source, "contacts", 100).unwrap();
+        let offered = new_fields::unmatched_columns(&vault, "contacts", &preview).unwrap();
+        let options = ImportOptions {
+            section: "contacts".into(),
+            mapping: preview.mapping.clone(),
+            ..ImportOptions::default()
+        };
+        let mut source = open(&path, &ReadOptions::default(), &mut plugins).unwrap();
+        run_adding_fields(&mut vault, &mut source, &options, &offered, &mut Progress::none()).unwrap_err();
+        let contacts = vault.schema().section("contacts").unwrap();
+        assert!(contacts.field("country").is_none() && contacts.field("visits").is_none());
+        assert!(vault.bin().fields.is_empty(), "{:?}", vault.bin());
     }
 
     #[test]
