@@ -155,13 +155,18 @@ fn apply_given(args: &ImportArgs, headers: &[String], mapping: &mut [Option<Stri
         given.insert(col.trim().to_string(), key.trim().to_string());
     }
     for (col, key) in given {
-        let i = headers
-            .iter()
-            .position(|h| h.trim() == col || h.trim().eq_ignore_ascii_case(&col))
-            .with_context(|| format!("the file has no column {col:?}; its columns: {}", headers.join(", ")))?;
-        mapping[i] = (!key.is_empty()).then_some(key);
+        mapping[column_index(headers, &col)?] = (!key.is_empty()).then_some(key);
     }
     Ok(())
+}
+
+/// The column a user named on the command line (its header, any case).
+fn column_index(headers: &[String], name: &str) -> Result<usize> {
+    let name = name.trim();
+    headers
+        .iter()
+        .position(|h| h.trim() == name || h.trim().eq_ignore_ascii_case(name))
+        .with_context(|| format!("the file has no column {name:?}; its columns: {}", headers.join(", ")))
 }
 
 /// How many rows are looked at to type the fields made for columns no field takes.
@@ -192,16 +197,7 @@ pub fn import(vault: &mut Vault, args: ImportArgs) -> Result<()> {
     }
     let mut new_fields = import::new_fields::unmatched_columns(vault, &args.section, &preview)?;
     for d in &args.drop {
-        let i = preview
-            .headers
-            .iter()
-            .position(|h| h.trim() == d.trim() || h.trim().eq_ignore_ascii_case(d.trim()))
-            .with_context(|| {
-                format!(
-                    "--drop {d:?}: the file has no such column; its columns: {}",
-                    preview.headers.join(", ")
-                )
-            })?;
+        let i = column_index(&preview.headers, d).with_context(|| format!("--drop {d:?}"))?;
         new_fields.retain(|f| f.column != i);
     }
     for (i, (h, m)) in preview.headers.iter().zip(&preview.mapping).enumerate() {

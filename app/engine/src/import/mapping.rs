@@ -196,27 +196,41 @@ fn simplify(s: &str) -> String {
     out
 }
 
-/// Google and Outlook number repeated columns: "Phone 1 - Value", "E-mail 2 - Type". The
-/// "Type"/"Label" columns are not values.
-fn strip_numbering(simple: &str) -> Option<String> {
-    let words: Vec<&str> = simple.split(' ').collect();
-    if words.last().is_some_and(|w| matches!(*w, "type" | "label")) {
-        return None;
-    }
-    let kept: Vec<&str> = words
-        .into_iter()
+/// Whether a column only describes another instead of holding a fact of its own: the kind
+/// beside a value ("Phone 1 - Type", "E-mail 2 - Label", Outlook's German "E-Mail-Typ"), and
+/// Outlook's e-mail type ("SMTP") and display name (the address again, with the name).
+///
+/// ```
+/// use cardbase_engine::import::mapping::is_companion;
+/// assert!(is_companion("Phone 1 - Type") && is_companion("E-mail Display Name"));
+/// assert!(!is_companion("Type") && !is_companion("Display Name"));
+/// ```
+pub fn is_companion(header: &str) -> bool {
+    let simple = simplify(header);
+    let words: Vec<&str> = simple.split(' ').filter(|w| !w.is_empty()).collect();
+    let last = words.last().copied().unwrap_or("");
+    let mail = words.iter().any(|w| matches!(*w, "mail" | "email"));
+    (words.len() > 1 && matches!(last, "type" | "label" | "typ"))
+        || (mail && words.windows(2).any(|w| w == ["display", "name"]))
+        || (mail && last == "anzeigename")
+}
+
+/// Google and Outlook number repeated columns: "Phone 1 - Value", "E-mail 2 - Type".
+fn strip_numbering(simple: &str) -> String {
+    simple
+        .split(' ')
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()) && *w != "value")
-        .collect();
-    Some(kept.join(" "))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The field a column goes to by its header, if any.
 pub fn match_header(section: &Section, header: &str) -> Option<String> {
     let simple = simplify(header);
-    if simple.is_empty() {
+    if simple.is_empty() || is_companion(header) {
         return None;
     }
-    let stripped = strip_numbering(&simple)?;
+    let stripped = strip_numbering(&simple);
     let candidates = [simple.as_str(), stripped.as_str()];
     let visible: Vec<_> = section.visible_fields().collect();
     // The field's own key or label first: they are what the user named.
@@ -290,6 +304,22 @@ mod tests {
         let clients = vault.schema().section("organizations").unwrap();
         assert_eq!(match_header(clients, "Город").as_deref(), Some("city"));
         assert_eq!(match_header(clients, "ИНН").as_deref(), Some("inn"));
+    }
+
+    #[test]
+    fn kinds_and_outlook_display_names_are_not_columns_of_their_own() {
+        for h in [
+            "Phone 1 - Type",
+            "E-mail 2 - Label",
+            "E-mail Display Name",
+            "E-mail 2 Type",
+            "E-Mail-Anzeigename",
+        ] {
+            assert!(is_companion(h), "{h}");
+        }
+        for h in ["Country", "Group Membership", "Customer ID", "Display Name"] {
+            assert!(!is_companion(h), "{h}");
+        }
     }
 
     #[test]

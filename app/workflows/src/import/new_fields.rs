@@ -3,6 +3,7 @@
 
 use super::Preview;
 use crate::Result;
+use cardbase_engine::import::mapping;
 use cardbase_engine::import::table::Cell;
 use cardbase_engine::schema::FieldSpec;
 use cardbase_engine::{FieldType, Value, Vault};
@@ -18,22 +19,6 @@ pub struct NewField {
     pub spec: FieldSpec,
 }
 
-/// Columns that are not facts of their own: the kind beside a value ("Phone 1 - Type",
-/// "E-mail 2 - Label") and Outlook's e-mail type ("SMTP") and display name (the address
-/// again, with the name).
-fn is_companion(header: &str) -> bool {
-    let h = cardbase_engine::search::fold(header);
-    let words: Vec<&str> = h
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let last = words.last().copied().unwrap_or("");
-    let mail = words.iter().any(|w| matches!(*w, "mail" | "email"));
-    (words.len() > 1 && matches!(last, "type" | "label" | "typ"))
-        || (mail && words.windows(2).any(|w| w == ["display", "name"]))
-        || (mail && last == "anzeigename")
-}
-
 /// The columns of a preview that no field takes and that hold something in its rows, each
 /// with the field it would become in `section` (a key made from the header, unused there).
 ///
@@ -43,14 +28,14 @@ pub fn unmatched_columns(vault: &Vault, section: &str, preview: &Preview) -> Res
     let mut taken: Vec<String> = s.fields.iter().map(|f| f.key.clone()).collect();
     let mut out = Vec::new();
     for (i, header) in preview.headers.iter().enumerate() {
-        if preview.mapping.get(i).is_some_and(Option::is_some) || is_companion(header) {
+        if preview.mapping.get(i).is_some_and(Option::is_some) || mapping::is_companion(header) {
             continue;
         }
         let cells: Vec<&Cell> = preview
             .samples
             .iter()
             .filter_map(|row| row.get(i))
-            .filter(|c| !is_empty(c))
+            .filter(|c| !c.is_empty())
             .collect();
         if cells.is_empty() {
             continue;
@@ -94,14 +79,6 @@ pub fn remove(vault: &mut Vault, section: &str, fields: &[NewField]) -> Result<(
         vault.remove_unused_field(section, &f.spec.key)?;
     }
     Ok(())
-}
-
-fn is_empty(cell: &Cell) -> bool {
-    match cell {
-        Cell::Empty => true,
-        Cell::Text(t) => t.trim().is_empty(),
-        _ => false,
-    }
 }
 
 /// The type every value of a column reads as: date, number (not a phone or a code with a
@@ -188,22 +165,6 @@ mod tests {
         for (cells, want) in cases {
             let refs: Vec<&Cell> = cells.iter().collect();
             assert_eq!(type_of(&refs), want, "{cells:?}");
-        }
-    }
-
-    #[test]
-    fn kinds_and_outlook_display_names_are_not_columns_of_their_own() {
-        for h in [
-            "Phone 1 - Type",
-            "E-mail 2 - Label",
-            "E-mail Display Name",
-            "E-mail 2 Type",
-            "E-Mail-Anzeigename",
-        ] {
-            assert!(is_companion(h), "{h}");
-        }
-        for h in ["Country", "Group Membership", "Customer ID", "Display Name"] {
-            assert!(!is_companion(h), "{h}");
         }
     }
 }
